@@ -1,0 +1,175 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+// Configuration comes only from ATA_* environment variables, parsed once at start. A missing or
+// invalid variable is a ConfigError naming it; the CLI turns that into exit code 2.
+
+export type Product = 'jira' | 'confluence';
+
+export type DatabaseConfig =
+  | { client: 'sqlite'; filename: string; url: string }
+  | { client: 'pg'; connectionString: string; url: string };
+
+// Where the token-hash key comes from. Never a default value: either given, read from a file,
+// or (SQLite only) generated once into a mode-0600 file beside the database.
+export type SecretSource =
+  | { kind: 'value'; value: string }
+  | { kind: 'file'; path: string }
+  | { kind: 'generated'; path: string };
+
+export interface Config {
+  siteUrl: string;
+  product: Product | undefined;
+  database: DatabaseConfig;
+  listen: { host: string; port: number };
+  basePath: string;
+  serviceAuth: string | undefined;
+  secret: SecretSource;
+  logLevel: string;
+  identityHeader: string;
+  adminGroups: string[] | undefined;
+  // Origins whose pages may call the management API: the site's own, plus ATA_ALLOWED_ORIGINS
+  // when the browser reaches the site under another origin than ATA_SITE_URL (e.g. a front proxy).
+  allowedOrigins: string[];
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const nonEmpty = (s: string | undefined) => (s === undefined || s.trim() === '' ? undefined : s.trim());
+
+const siteUrl = z
+  .string()
+  .url()
+  .refine((u) => /^https?:$/.test(new URL(u).protocol), 'must be an http(s) URL')
+  .refine((u) => !new URL(u).search && !new URL(u).hash, 'must not carry a query or fragment')
+  .transform((u) => u.replace(/\/+$/, ''));
+
+const origin = z
+  .string()
+  .url()
+  .refine(
+    (u) => new URL(u).origin === u.replace(/\/$/, ''),
+    'must be an origin like https://jira.example.com',
+  )
+  .transform((u) => new URL(u).origin);
+
+const splitList = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+// An HTTP header name (RFC 9110 token characters).
+const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name');
+
+const basePath = z
+  .string()
+  .regex(/^(\/[A-Za-z0-9._~-]+)*\/?$/, 'must be empty or a path like /api-token-auth')
+  .transform((p) => p.replace(/\/+$/, ''));
+
+const serviceAuth = z
+  .string()
+  .regex(/^(Bearer|Basic) \S+$/, 'must be "Bearer <personal access token>" or "Basic <base64>"');
+
+export function parseListen(value: string): { host: string; port: number } {
+  const m = /^(?:\[([0-9A-Fa-f:.]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(value);
+  const port = m ? Number(m[3]) : Number.NaN;
+  if (!m || port > 65535)
+    throw new ConfigError('ATA_LISTEN', 'must be host:port, e.g. 127.0.0.1:8787 or [::1]:8787');
+  return { host: (m[1] ?? m[2]) as string, port };
+}
+
+export function parseDatabaseUrl(value: string, cwd = process.cwd()): DatabaseConfig {
+  if (/^postgres(ql)?:\/\/./.test(value)) return { client: 'pg', connectionString: value, url: value };
+  const m = /^sqlite:(.+)$/.exec(value);
+  if (!m?.[1]) {
+    throw new ConfigError(
+      'ATA_DATABASE_URL',
+      'must be sqlite:relative/path.sqlite, sqlite:///abs/path.sqlite or postgres://…',
+    );
+  }
+  // sqlite:///abs → /abs ; sqlite:rel → cwd/rel
+  const raw = m[1].startsWith('//') ? m[1].slice(2) : m[1];
+  return { client: 'sqlite', filename: path.resolve(cwd, raw), url: value };
+}
+
+function parseWith<T>(variable: string, schema: z.ZodType<T>, value: string): T {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new ConfigError(variable, result.error.issues[0]?.message ?? 'invalid value');
+  return result.data;
+}
+
+function parseSecret(env: NodeJS.ProcessEnv, database: DatabaseConfig, cwd: string): SecretSource {
+  const value = nonEmpty(env.ATA_SECRET);
+  const file = nonEmpty(env.ATA_SECRET_FILE);
+  if (value && file)
+    throw new ConfigError('ATA_SECRET', 'set either ATA_SECRET or ATA_SECRET_FILE, not both');
+  if (value) {
+    if (value.length < 32)
+      throw new ConfigError('ATA_SECRET', 'must be at least 32 characters of random data');
+    return { kind: 'value', value };
+  }
+  if (file) return { kind: 'file', path: path.resolve(cwd, file) };
+  if (database.client === 'sqlite') {
+    return { kind: 'generated', path: path.join(path.dirname(database.filename), 'api-token-auth.key') };
+  }
+  throw new ConfigError('ATA_SECRET', 'required with PostgreSQL (or set ATA_SECRET_FILE)');
+}
+
+export interface LoadOptions {
+  // `migrate` needs only the database; `serve` needs the site too.
+  requireSite?: boolean;
+  cwd?: string;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): Config {
+  const cwd = options.cwd ?? process.cwd();
+  const rawSite = nonEmpty(env.ATA_SITE_URL);
+  if (!rawSite && options.requireSite !== false) throw new ConfigError('ATA_SITE_URL', 'is required');
+  const database = parseDatabaseUrl(
+    nonEmpty(env.ATA_DATABASE_URL) ?? 'sqlite:data/api-token-auth.sqlite',
+    cwd,
+  );
+  const rawProduct = nonEmpty(env.ATA_PRODUCT);
+  const rawAdminGroups = nonEmpty(env.ATA_ADMIN_GROUPS);
+  const rawServiceAuth = nonEmpty(env.ATA_SERVICE_AUTH);
+  const site = rawSite ? parseWith('ATA_SITE_URL', siteUrl, rawSite) : '';
+  const extraOrigins = splitList(env.ATA_ALLOWED_ORIGINS).map((o) =>
+    parseWith('ATA_ALLOWED_ORIGINS', origin, o),
+  );
+  return {
+    siteUrl: site,
+    product: rawProduct ? parseWith('ATA_PRODUCT', z.enum(['jira', 'confluence']), rawProduct) : undefined,
+    database,
+    listen: parseListen(nonEmpty(env.ATA_LISTEN) ?? '127.0.0.1:8787'),
+    basePath: parseWith('ATA_BASE_PATH', basePath, nonEmpty(env.ATA_BASE_PATH) ?? ''),
+    serviceAuth: rawServiceAuth ? parseWith('ATA_SERVICE_AUTH', serviceAuth, rawServiceAuth) : undefined,
+    secret: parseSecret(env, database, cwd),
+    logLevel: parseWith('ATA_LOG_LEVEL', logLevel, nonEmpty(env.ATA_LOG_LEVEL) ?? 'info'),
+    identityHeader: parseWith(
+      'ATA_IDENTITY_HEADER',
+      headerName,
+      nonEmpty(env.ATA_IDENTITY_HEADER) ?? 'X-Forwarded-User',
+    ),
+    adminGroups: rawAdminGroups ? splitList(rawAdminGroups) : undefined,
+    allowedOrigins: [...(site ? [new URL(site).origin] : []), ...extraOrigins],
+  };
+}
+
+// Admin groups used for users other than the caller, whose admin status the site's REST API cannot report.
+export function adminGroupsFor(config: Pick<Config, 'adminGroups'>, product: Product): string[] {
+  if (config.adminGroups) return config.adminGroups;
+  return product === 'jira'
+    ? ['jira-administrators', 'jira-system-administrators']
+    : ['confluence-administrators'];
+}

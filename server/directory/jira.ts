@@ -1,0 +1,87 @@
+import { q, type SiteClient, serviceCredentialRefused } from './site-client.ts';
+import type { DirectoryUser, ProductDirectory, SiteCredential, UserSummary } from './types.ts';
+import { credentialHeaders } from './types.ts';
+
+interface JiraUser {
+  name: string;
+  displayName?: string;
+  active?: boolean;
+  groups?: { items?: { name: string }[] };
+}
+
+const isJiraUser = (b: unknown): b is JiraUser => typeof (b as JiraUser | null)?.name === 'string';
+
+function toUser(u: JiraUser, isAdmin: boolean): DirectoryUser {
+  return {
+    username: u.name,
+    displayName: u.displayName ?? u.name,
+    active: u.active !== false,
+    groups: (u.groups?.items ?? []).map((g) => g.name),
+    isAdmin,
+  };
+}
+
+export interface JiraDirectoryOptions {
+  site: SiteClient;
+  serviceAuth: string | undefined;
+  adminGroups: string[];
+}
+
+// Jira: /rest/api/2/myself?expand=groups for the caller, /mypermissions for their admin status
+// (ADMINISTER or SYSTEM_ADMIN; group names are not relied on for the caller).
+export function jiraDirectory(options: JiraDirectoryOptions): ProductDirectory {
+  const { site } = options;
+  const service = (): Record<string, string> =>
+    options.serviceAuth ? { Authorization: options.serviceAuth } : {};
+  const asService = async (path: string) => {
+    const res = await site.get(path, service());
+    if (res.status === 401 || res.status === 403) throw serviceCredentialRefused(res.status);
+    return res;
+  };
+  const adminGroups = new Set(options.adminGroups.map((g) => g.toLowerCase()));
+
+  return {
+    product: 'jira',
+    async whoAmI(credential: SiteCredential) {
+      const headers = credentialHeaders(credential);
+      const me = await site.get('/rest/api/2/myself?expand=groups', headers);
+      if (me.status !== 200 || !isJiraUser(me.body)) return null;
+      const perms = await site.get('/rest/api/2/mypermissions?permissions=ADMINISTER,SYSTEM_ADMIN', headers);
+      const granted = (perms.body as { permissions?: Record<string, { havePermission?: boolean }> } | null)
+        ?.permissions;
+      const isAdmin = Boolean(granted?.ADMINISTER?.havePermission || granted?.SYSTEM_ADMIN?.havePermission);
+      return toUser(me.body, isAdmin);
+    },
+    async lookupUser(username) {
+      const res = await asService(`/rest/api/2/user?username=${q(username)}&expand=groups`);
+      if (res.status === 404 || !isJiraUser(res.body)) return null;
+      const user = toUser(res.body, false);
+      user.isAdmin = user.groups.some((g) => adminGroups.has(g.toLowerCase()));
+      return user;
+    },
+    async searchUsers(query, limit): Promise<UserSummary[]> {
+      const res = await asService(
+        `/rest/api/2/user/search?username=${q(query)}&maxResults=${limit}&includeActive=true&includeInactive=false`,
+      );
+      const list = Array.isArray(res.body) ? res.body.filter(isJiraUser) : [];
+      return list.map((u) => ({
+        username: u.name,
+        displayName: u.displayName ?? u.name,
+        active: u.active !== false,
+      }));
+    },
+    async searchGroups(query, limit) {
+      const res = await asService(`/rest/api/2/groups/picker?query=${q(query)}&maxResults=${limit}`);
+      const groups = (res.body as { groups?: { name?: unknown }[] } | null)?.groups ?? [];
+      return groups.map((g) => g.name).filter((n): n is string => typeof n === 'string');
+    },
+    async groupExists(name) {
+      const res = await asService(`/rest/api/2/groups/picker?query=${q(name)}&maxResults=100`);
+      const groups = (res.body as { groups?: { name?: unknown }[] } | null)?.groups ?? [];
+      return groups.some((g) => typeof g.name === 'string' && g.name.toLowerCase() === name.toLowerCase());
+    },
+    async ping() {
+      await site.get('/rest/api/2/serverInfo');
+    },
+  };
+}

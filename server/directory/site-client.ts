@@ -1,0 +1,72 @@
+import { AppError, siteUnavailable } from '../errors.ts';
+
+// The only HTTP client of the server, and it only ever calls ATA_SITE_URL: callers pass a path
+// under /rest/, never a URL, so user input cannot redirect a request elsewhere.
+
+export interface SiteResponse {
+  status: number;
+  headers: Headers;
+  body: unknown;
+}
+
+export interface SiteClient {
+  readonly siteUrl: string;
+  get(path: string, headers?: Record<string, string>): Promise<SiteResponse>;
+}
+
+export interface SiteClientOptions {
+  siteUrl: string;
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+export function createSiteClient(options: SiteClientOptions): SiteClient {
+  const doFetch = options.fetch ?? fetch;
+  const timeoutMs = options.timeoutMs ?? 5000;
+  const base = options.siteUrl.replace(/\/+$/, '');
+  return {
+    siteUrl: base,
+    async get(path, headers = {}) {
+      if (!path.startsWith('/rest/')) throw new Error(`site path must start with /rest/: ${path}`);
+      let response: Response;
+      try {
+        response = await doFetch(base + path, {
+          method: 'GET',
+          headers: { Accept: 'application/json', ...headers },
+          // A redirect would mean a login page or another host: treat it as an answer, never follow it.
+          redirect: 'manual',
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+      } catch (err) {
+        const reason =
+          (err as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : 'connection failed';
+        throw siteUnavailable(`The site at ${base} cannot be reached (${reason}); try again later.`);
+      }
+      if (response.status >= 500) {
+        await response.body?.cancel();
+        throw siteUnavailable(`The site at ${base} answered ${response.status}; try again later.`);
+      }
+      const text = await response.text();
+      let body: unknown = null;
+      if (text && (response.headers.get('content-type') ?? '').includes('json')) {
+        try {
+          body = JSON.parse(text);
+        } catch {
+          throw siteUnavailable(`The site at ${base} sent an unreadable answer to ${path.split('?')[0]}.`);
+        }
+      }
+      return { status: response.status, headers: response.headers, body };
+    },
+  };
+}
+
+// The service credential was refused or lacks rights: an operator problem, reported as such.
+export function serviceCredentialRefused(status: number): AppError {
+  return new AppError(
+    503,
+    'site_unavailable',
+    `The site refused the service credential (HTTP ${status}); check ATA_SERVICE_AUTH.`,
+  );
+}
+
+export const q = encodeURIComponent;

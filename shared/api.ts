@@ -1,0 +1,259 @@
+// The management API's request and response bodies: zod schemas (the server validates with them and
+// generates its OpenAPI document from them) and the inferred types the extension imports.
+// No Node imports: the extension bundles this file.
+import ipaddr from 'ipaddr.js';
+import { z } from 'zod';
+import { PERMISSION_NAMES } from './permissions.ts';
+import { VALIDITY_OPTIONS } from './validity.ts';
+
+export const API_PREFIX = '/api/v1';
+
+// Control characters and lone surrogates make names unreadable and break exports.
+const printable = /^[^\p{Cc}\p{Cs}\u2028\u2029]*$/u;
+
+/** True for a single IPv4/IPv6 address or a CIDR range; loose IPv4 forms such as "10.1" are refused. */
+export function isAddressOrRange(value: string): boolean {
+  const [address, prefix, ...rest] = value.split('/');
+  if (!address || rest.length > 0) return false;
+  const v4 = ipaddr.IPv4.isValidFourPartDecimal(address);
+  if (!v4 && !ipaddr.IPv6.isValid(address)) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (v4 ? 32 : 128);
+}
+
+export const Validity = z
+  .enum(VALIDITY_OPTIONS)
+  .meta({ id: 'Validity', description: 'ISO-8601 period or never' });
+export const Scope = z.enum(['read-only', 'read-write']).meta({ id: 'Scope' });
+export const Product = z.enum(['jira', 'confluence']);
+const Timestamp = z.iso.datetime({ offset: true });
+
+export const IpRange = z
+  .string()
+  .trim()
+  .max(64)
+  .refine(isAddressOrRange, { error: (issue) => `not an IP address or CIDR range: ${String(issue.input)}` });
+const IpList = z.array(IpRange).max(100);
+
+const Username = z.string().trim().min(1).max(255).regex(printable, 'must not contain control characters');
+const GroupName = z.string().trim().min(1).max(255).regex(printable, 'must not contain control characters');
+
+// ---- tokens ---------------------------------------------------------------------------------
+export const Token = z
+  .object({
+    id: z.string(),
+    owner: z.string(),
+    name: z.string(),
+    scope: Scope,
+    ipAllowlist: z.array(z.string()),
+    createdAt: Timestamp,
+    expiresAt: Timestamp.nullable(),
+    lastUsedAt: Timestamp.nullable(),
+    lastUsedIp: z.string().nullable(),
+    createdBy: z.string(),
+    hint: z.string().meta({ description: 'Last four characters of the secret' }),
+  })
+  .meta({ id: 'Token' });
+export type Token = z.infer<typeof Token>;
+
+export const TokenList = z.array(Token);
+
+export const CreateTokenRequest = z
+  .strictObject({
+    name: z.string().trim().min(1).max(100).regex(printable, 'must not contain control characters'),
+    validity: Validity,
+    scope: Scope.optional().meta({ description: 'Default read-write; forced to read-only by the settings' }),
+    ipAllowlist: IpList.optional(),
+  })
+  .meta({ id: 'CreateTokenRequest' });
+export type CreateTokenRequest = z.infer<typeof CreateTokenRequest>;
+
+export const CreateTokenResponse = z
+  .object({ token: Token, secret: z.string().meta({ description: 'Shown once; never retrievable again' }) })
+  .meta({ id: 'CreateTokenResponse' });
+export type CreateTokenResponse = z.infer<typeof CreateTokenResponse>;
+
+export const DeletedResponse = z.object({ deleted: z.number().int() }).meta({ id: 'DeletedResponse' });
+export type DeletedResponse = z.infer<typeof DeletedResponse>;
+
+export const TokenIdParams = z.strictObject({ id: z.string().min(1).max(64) });
+export const UsernameParams = z.strictObject({ username: Username });
+
+// ---- me -------------------------------------------------------------------------------------
+export const PermissionSet = z.object({
+  useTokens: z.boolean(),
+  createOwnTokens: z.boolean(),
+  createTokensForOthers: z.boolean(),
+});
+
+export const Me = z
+  .object({
+    username: z.string(),
+    displayName: z.string(),
+    isAdmin: z.boolean(),
+    product: Product,
+    permissions: PermissionSet,
+    validityOptions: z.array(Validity),
+    maxValidity: Validity,
+    forceReadOnlyScope: z.boolean(),
+  })
+  .meta({ id: 'Me' });
+export type Me = z.infer<typeof Me>;
+
+// ---- settings -------------------------------------------------------------------------------
+export const Settings = z
+  .strictObject({
+    maxValidity: Validity,
+    ipAllowlist: IpList,
+    reverseProxy: z.strictObject({
+      enabled: z.boolean(),
+      trustedProxies: IpList,
+      clientIpHeader: z
+        .string()
+        .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/, 'must be an HTTP header name such as X-Forwarded-For'),
+    }),
+    passwordBasicAuth: z.boolean(),
+    auditAuthentications: z.boolean(),
+    forceReadOnlyScope: z.boolean(),
+  })
+  .meta({ id: 'Settings' });
+export type Settings = z.infer<typeof Settings>;
+
+export const PutSettingsQuery = z.strictObject({
+  capExistingTokens: z.enum(['true', 'false']).optional(),
+});
+
+export const PutSettingsResponse = z
+  .object({
+    settings: Settings,
+    exceedingTokens: z.number().int().meta({ description: 'Existing tokens that outlive the new maximum' }),
+    cappedTokens: z.number().int().meta({ description: 'Tokens whose expiry was lowered to the maximum' }),
+  })
+  .meta({ id: 'PutSettingsResponse' });
+export type PutSettingsResponse = z.infer<typeof PutSettingsResponse>;
+
+// ---- permissions ----------------------------------------------------------------------------
+export const PermissionGrant = z.strictObject({ everyone: z.boolean(), groups: z.array(GroupName).max(100) });
+export const Permissions = z
+  .strictObject({
+    useTokens: PermissionGrant,
+    createOwnTokens: PermissionGrant,
+    createTokensForOthers: PermissionGrant,
+  })
+  .meta({ id: 'Permissions' });
+export type Permissions = z.infer<typeof Permissions>;
+
+export const PermissionWarning = z
+  .object({ code: z.string(), permission: z.enum(PERMISSION_NAMES), message: z.string() })
+  .meta({ id: 'PermissionWarning' });
+export type PermissionWarning = z.infer<typeof PermissionWarning>;
+
+export const PutPermissionsResponse = z
+  .object({ permissions: Permissions, warnings: z.array(PermissionWarning) })
+  .meta({ id: 'PutPermissionsResponse' });
+export type PutPermissionsResponse = z.infer<typeof PutPermissionsResponse>;
+
+// ---- admin lists ----------------------------------------------------------------------------
+const Limit = z.coerce.number().int().min(1).max(500).default(50);
+const Offset = z.coerce.number().int().min(0).max(10_000_000).default(0);
+const QueryTime = z.iso.datetime({ offset: true });
+
+export const AdminTokensQuery = z.strictObject({
+  user: Username.optional(),
+  name: z.string().max(100).optional(),
+  createdFrom: QueryTime.optional(),
+  createdTo: QueryTime.optional(),
+  expiresFrom: QueryTime.optional(),
+  expiresTo: QueryTime.optional(),
+  lastUsedFrom: QueryTime.optional(),
+  lastUsedTo: QueryTime.optional(),
+  limit: Limit,
+  offset: Offset,
+});
+export type AdminTokensQuery = z.infer<typeof AdminTokensQuery>;
+
+export const TokenPage = z
+  .object({ items: TokenList, total: z.number().int(), limit: z.number().int(), offset: z.number().int() })
+  .meta({ id: 'TokenPage' });
+export type TokenPage = z.infer<typeof TokenPage>;
+
+export const AUDIT_ACTIONS = [
+  'token.created',
+  'token.deleted',
+  'tokens.deleted_all',
+  'tokens.capped',
+  'settings.changed',
+  'permissions.changed',
+  'auth.succeeded',
+  'auth.failed',
+  'auth.ip_denied',
+  'auth.permission_denied',
+] as const;
+
+export const AuditRecord = z
+  .object({
+    id: z.number().int(),
+    at: Timestamp,
+    actor: z.string(),
+    action: z.enum(AUDIT_ACTIONS),
+    subjectUser: z.string().nullable(),
+    tokenId: z.string().nullable(),
+    tokenName: z.string().nullable(),
+    remoteIp: z.string().nullable(),
+    details: z.record(z.string(), z.unknown()).nullable(),
+  })
+  .meta({ id: 'AuditRecord' });
+export type AuditRecord = z.infer<typeof AuditRecord>;
+
+const auditFilters = {
+  actor: Username.optional(),
+  action: z.enum(AUDIT_ACTIONS).optional(),
+  subjectUser: Username.optional(),
+  tokenId: z.string().max(64).optional(),
+  from: QueryTime.optional(),
+  to: QueryTime.optional(),
+};
+export const AuditQuery = z.strictObject({ ...auditFilters, limit: Limit, offset: Offset });
+export type AuditQuery = z.infer<typeof AuditQuery>;
+export const AuditExportQuery = z.strictObject({
+  ...auditFilters,
+  format: z.enum(['csv', 'jsonl']).default('csv'),
+});
+
+export const AuditPage = z
+  .object({
+    items: z.array(AuditRecord),
+    total: z.number().int(),
+    limit: z.number().int(),
+    offset: z.number().int(),
+  })
+  .meta({ id: 'AuditPage' });
+export type AuditPage = z.infer<typeof AuditPage>;
+
+// ---- pickers --------------------------------------------------------------------------------
+export const SearchQuery = z.strictObject({
+  q: z.string().trim().max(100).default(''),
+  limit: z.coerce.number().int().min(1).max(50).default(20),
+});
+export const UserSearchResponse = z
+  .object({
+    users: z.array(z.object({ username: z.string(), displayName: z.string(), active: z.boolean() })),
+  })
+  .meta({ id: 'UserSearchResponse' });
+export type UserSearchResponse = z.infer<typeof UserSearchResponse>;
+export const GroupSearchResponse = z
+  .object({ groups: z.array(z.string()) })
+  .meta({ id: 'GroupSearchResponse' });
+export type GroupSearchResponse = z.infer<typeof GroupSearchResponse>;
+
+// ---- health and errors ----------------------------------------------------------------------
+export const Health = z.object({
+  status: z.enum(['ok', 'unavailable']),
+  checks: z.record(z.string(), z.string()).optional(),
+});
+
+export const ErrorBody = z
+  .object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) })
+  .meta({ id: 'Error' });
+export type ErrorBody = z.infer<typeof ErrorBody>;
