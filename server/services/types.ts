@@ -1,0 +1,118 @@
+// Domain types the services hand to routes (CORE-API) and to the validation plane (AUTHZ).
+// Timestamps are Date objects; they serialise to ISO strings in JSON responses.
+import type { Validity } from '../../shared/validity.ts';
+
+export type TokenScope = 'read-only' | 'read-write';
+
+export interface TokenRecord {
+  id: string;
+  /** Lower-cased site username. */
+  owner: string;
+  name: string;
+  scope: TokenScope;
+  /** Addresses or CIDR ranges; empty allows every client address. */
+  ipAllowlist: string[];
+  createdAt: Date;
+  expiresAt: Date | null;
+  lastUsedAt: Date | null;
+  lastUsedIp: string | null;
+  /** Lower-cased username of whoever created it (the owner, or an administrator on their behalf). */
+  createdBy: string;
+  /** Last four characters of the secret, for display. */
+  hint: string;
+}
+
+/** Who is acting and from where: recorded in the audit log for every change. */
+export interface RequestContext {
+  actor: string;
+  remoteIp: string | null;
+}
+
+export interface CreateTokenInput {
+  owner: string;
+  name: string;
+  validity: Validity;
+  scope?: TokenScope;
+  ipAllowlist?: string[];
+}
+
+/** Inclusive-from, exclusive-to time range; either end may be left open. */
+export interface TimeRange {
+  from?: Date;
+  to?: Date;
+}
+
+export interface TokenFilter {
+  /** Exact owner (case-insensitive). */
+  user?: string;
+  /** Substring of the token name (case-insensitive). */
+  name?: string;
+  created?: TimeRange;
+  expires?: TimeRange;
+  lastUsed?: TimeRange;
+}
+
+export interface Page {
+  limit: number;
+  offset: number;
+}
+
+export interface PageOf<T> {
+  items: T[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+export interface Settings {
+  maxValidity: Validity;
+  ipAllowlist: string[];
+  reverseProxy: {
+    enabled: boolean;
+    trustedProxies: string[];
+    clientIpHeader: string;
+  };
+  passwordBasicAuth: boolean;
+  auditAuthentications: boolean;
+  forceReadOnlyScope: boolean;
+}
+
+export type AuditAction =
+  | 'token.created'
+  | 'token.deleted'
+  | 'tokens.deleted_all'
+  | 'tokens.capped'
+  | 'settings.changed'
+  | 'permissions.changed'
+  | 'auth.succeeded'
+  | 'auth.failed'
+  | 'auth.ip_denied'
+  | 'auth.permission_denied';
+
+export interface AuditRecord {
+  id: number;
+  at: Date;
+  actor: string;
+  action: AuditAction;
+  subjectUser: string | null;
+  tokenId: string | null;
+  tokenName: string | null;
+  remoteIp: string | null;
+  details: Record<string, unknown> | null;
+}
+
+export type NewAuditRecord = Omit<
+  AuditRecord,
+  'id' | 'at' | 'subjectUser' | 'tokenId' | 'tokenName' | 'remoteIp' | 'details'
+> &
+  Partial<Pick<AuditRecord, 'subjectUser' | 'tokenId' | 'tokenName' | 'remoteIp' | 'details'>> & {
+    at?: Date;
+  };
+
+export interface AuditFilter {
+  actor?: string;
+  action?: AuditAction;
+  subjectUser?: string;
+  tokenId?: string;
+  at?: TimeRange;
+}
