@@ -1,0 +1,74 @@
+import type { IncomingMessage } from 'node:http';
+import ipaddr from 'ipaddr.js';
+import proxyaddr from 'proxy-addr';
+
+/** The part of the system-wide settings that decides where the client address comes from. */
+export interface ReverseProxySettings {
+  enabled: boolean;
+  trustedProxies: string[];
+  clientIpHeader: string;
+}
+
+/** Lower-cased header names as Node gives them; a plugin may send repeated headers as arrays. */
+export type HeaderBag = Record<string, string | string[] | undefined>;
+
+export type AddressMatcher = (address: string) => boolean;
+
+/**
+ * An address is used only in its canonical text form. ipaddr.js also accepts `127.1`,
+ * `0x7f000001` and `010.0.0.1`, which no proxy writes but a forger might, so such forms are
+ * treated as junk: they are never trusted and never become the client address.
+ */
+export function canonicalAddress(raw: string | undefined | null): string | null {
+  if (!raw) return null;
+  if (ipaddr.IPv4.isValidFourPartDecimal(raw)) return ipaddr.IPv4.parse(raw).toString();
+  if (!ipaddr.IPv6.isValid(raw)) return null;
+  // `::ffff:10.0.0.1` is how Node reports IPv4 peers on a dual-stack socket: compare as IPv4.
+  return ipaddr.process(raw).toString();
+}
+
+/**
+ * Compiles a list of addresses and CIDR ranges (the allowlists and the trusted proxies) once.
+ * proxy-addr does the range matching, IPv4-mapped IPv6 included; an empty list matches nothing.
+ * Throws on an invalid entry: the settings are validated before they are saved.
+ */
+export function compileAddressList(list: readonly string[]): AddressMatcher {
+  if (list.length === 0) return () => false;
+  const matches = proxyaddr.compile([...list]);
+  return (address) => canonicalAddress(address) !== null && matches(address, 0);
+}
+
+function joinHeader(value: string | string[] | undefined): string {
+  if (value === undefined) return '';
+  // Several instances of the header are one list, in the order they arrived.
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/**
+ * Builds the function that tells the client address of a request, for one settings snapshot.
+ * Without reverse-proxy support, or when the peer is not a trusted proxy, the peer is the client
+ * and every forwarding header is ignored. Otherwise the configured header (an `X-Forwarded-For`
+ * style list or a single `X-Real-IP`) is walked from the right, skipping trusted proxies; the
+ * first untrusted entry is the client, or the leftmost when all are trusted. The entries on the
+ * left are whatever the client wrote, so they are never read past an untrusted one.
+ * Returns null when the address cannot be known (no peer, or the entry found is junk): callers
+ * treat that as failing any allowlist.
+ */
+export function createClientIpResolver(
+  settings: ReverseProxySettings,
+): (peer: string | undefined, headers: HeaderBag) => string | null {
+  if (!settings.enabled || settings.trustedProxies.length === 0) {
+    return (peer) => canonicalAddress(peer);
+  }
+  const trusted = compileAddressList(settings.trustedProxies);
+  const header = settings.clientIpHeader.toLowerCase();
+  return (peer, headers) => {
+    const peerAddress = canonicalAddress(peer);
+    if (peerAddress === null) return null;
+    const fakeRequest = {
+      headers: { 'x-forwarded-for': joinHeader(headers[header]) },
+      socket: { remoteAddress: peerAddress },
+    } as unknown as IncomingMessage;
+    return canonicalAddress(proxyaddr(fakeRequest, (address) => trusted(address)));
+  };
+}

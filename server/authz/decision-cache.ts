@@ -1,0 +1,105 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import type { ServiceEvents } from '../services/events.ts';
+import type { ResolvedToken } from './decision-engine.ts';
+
+export interface DecisionCacheOptions {
+  clock: () => Date;
+  /** How long a positive result is reused: bounds how late a site-side change (group, deactivation) applies. */
+  ttlMs?: number;
+  maxEntries?: number;
+}
+
+export const DEFAULT_DECISION_TTL_MS = 10_000;
+const DEFAULT_MAX_ENTRIES = 10_000;
+
+interface Entry {
+  resolved: ResolvedToken;
+  expiresAt: number;
+}
+
+/**
+ * Short-lived, in-process cache of positive token results (token valid, owner active and allowed
+ * to use tokens), so repeated calls skip the store and the site. Only positives are kept, so a
+ * flood of wrong tokens cannot fill it. Keys are keyed hashes of the secret under a key that lives
+ * only in this process: the secret itself is never held. Changes in this process drop entries at
+ * once, which is what makes a deleted token fail on the very next request.
+ */
+export class DecisionCache {
+  readonly #key = randomBytes(32);
+  readonly #entries = new Map<string, Entry>();
+  readonly #keyByTokenId = new Map<string, string>();
+  readonly #clock: () => Date;
+  readonly #ttlMs: number;
+  readonly #maxEntries: number;
+
+  constructor(options: DecisionCacheOptions) {
+    this.#clock = options.clock;
+    this.#ttlMs = options.ttlMs ?? DEFAULT_DECISION_TTL_MS;
+    this.#maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  #hash(secret: string): string {
+    return createHmac('sha256', this.#key).update(secret, 'utf8').digest('base64');
+  }
+
+  get(secret: string): ResolvedToken | undefined {
+    const key = this.#hash(secret);
+    const entry = this.#entries.get(key);
+    if (entry === undefined) return undefined;
+    if (entry.expiresAt <= this.#clock().getTime()) {
+      this.#delete(key, entry);
+      return undefined;
+    }
+    return entry.resolved;
+  }
+
+  set(secret: string, resolved: ResolvedToken): void {
+    const key = this.#hash(secret);
+    if (!this.#entries.has(key) && this.#entries.size >= this.#maxEntries) {
+      // Maps iterate in insertion order: the first entry is the oldest.
+      const oldest = this.#entries.entries().next().value;
+      if (oldest) this.#delete(oldest[0], oldest[1]);
+    }
+    this.#entries.set(key, { resolved, expiresAt: this.#clock().getTime() + this.#ttlMs });
+    this.#keyByTokenId.set(resolved.token.id, key);
+  }
+
+  invalidateTokens(tokenIds: readonly string[]): void {
+    for (const id of tokenIds) {
+      const key = this.#keyByTokenId.get(id);
+      const entry = key === undefined ? undefined : this.#entries.get(key);
+      if (key !== undefined && entry !== undefined) this.#delete(key, entry);
+      this.#keyByTokenId.delete(id);
+    }
+  }
+
+  clear(): void {
+    this.#entries.clear();
+    this.#keyByTokenId.clear();
+  }
+
+  /** Drops what a change makes stale; returns the function that stops listening. */
+  subscribe(events: ServiceEvents): () => void {
+    const onDeleted = ({ tokenIds }: { tokenIds: string[] }) => this.invalidateTokens(tokenIds);
+    // A setting (forced read-only, allowlists) or a permission may turn any positive into a negative.
+    const onChanged = () => this.clear();
+    events.on('token.deleted', onDeleted);
+    events.on('settings.changed', onChanged);
+    events.on('permissions.changed', onChanged);
+    return () => {
+      events.off('token.deleted', onDeleted);
+      events.off('settings.changed', onChanged);
+      events.off('permissions.changed', onChanged);
+    };
+  }
+
+  #delete(key: string, entry: Entry): void {
+    this.#entries.delete(key);
+    if (this.#keyByTokenId.get(entry.resolved.token.id) === key)
+      this.#keyByTokenId.delete(entry.resolved.token.id);
+  }
+}

@@ -1,0 +1,63 @@
+import {
+  type AddressMatcher,
+  compileAddressList,
+  createClientIpResolver,
+  type HeaderBag,
+  type ReverseProxySettings,
+} from './client-ip.ts';
+
+/** The system-wide settings the validation plane reads (a subset of the settings document). */
+export interface AuthzSettings {
+  ipAllowlist: string[];
+  reverseProxy: ReverseProxySettings;
+  passwordBasicAuth: boolean;
+  forceReadOnlyScope: boolean;
+  auditAuthentications: boolean;
+}
+
+/** Settings compiled once per change, so no request parses an address range. */
+export interface AuthzPolicy {
+  clientIp(peer: string | undefined, headers: HeaderBag): string | null;
+  /** The global allowlist: an empty list allows every address, even an unknown one. */
+  addressAllowed(clientIp: string | null): boolean;
+  tokenAddressAllowed(list: readonly string[], clientIp: string | null): boolean;
+  passwordBasicAuth: boolean;
+  forceReadOnlyScope: boolean;
+  auditAuthentications: boolean;
+}
+
+/** Tokens usually share a handful of allowlists: compile each distinct one once. */
+const MAX_COMPILED_TOKEN_LISTS = 1000;
+
+/** A token's list was validated when it was created; should one still not compile, it allows nothing. */
+function compileTokenList(list: readonly string[]): AddressMatcher {
+  try {
+    return compileAddressList(list);
+  } catch {
+    return () => false;
+  }
+}
+
+export function compilePolicy(settings: AuthzSettings): AuthzPolicy {
+  const global = settings.ipAllowlist.length > 0 ? compileAddressList(settings.ipAllowlist) : null;
+  const tokenLists = new Map<string, AddressMatcher>();
+  const tokenMatcher = (list: readonly string[]): AddressMatcher => {
+    const key = list.join(',');
+    let matcher = tokenLists.get(key);
+    if (matcher === undefined) {
+      matcher = compileTokenList(list);
+      if (tokenLists.size >= MAX_COMPILED_TOKEN_LISTS) tokenLists.clear();
+      tokenLists.set(key, matcher);
+    }
+    return matcher;
+  };
+  return {
+    clientIp: createClientIpResolver(settings.reverseProxy),
+    addressAllowed: (clientIp) => global === null || (clientIp !== null && global(clientIp)),
+    tokenAddressAllowed: (list, clientIp) =>
+      list.length === 0 || (clientIp !== null && tokenMatcher(list)(clientIp)),
+    passwordBasicAuth: settings.passwordBasicAuth,
+    forceReadOnlyScope: settings.forceReadOnlyScope,
+    auditAuthentications: settings.auditAuthentications,
+  };
+}
