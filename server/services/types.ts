@@ -36,20 +36,18 @@ export interface CreateTokenInput {
   ipAllowlist?: string[];
 }
 
-/** Inclusive-from, exclusive-to time range; either end may be left open. */
-export interface TimeRange {
-  from?: Date;
-  to?: Date;
-}
-
+/** Range filters are inclusive at `From` and exclusive at `To`; either end may be left open. */
 export interface TokenFilter {
   /** Exact owner (case-insensitive). */
   user?: string;
   /** Substring of the token name (case-insensitive). */
   name?: string;
-  created?: TimeRange;
-  expires?: TimeRange;
-  lastUsed?: TimeRange;
+  createdFrom?: Date;
+  createdTo?: Date;
+  expiresFrom?: Date;
+  expiresTo?: Date;
+  lastUsedFrom?: Date;
+  lastUsedTo?: Date;
 }
 
 export interface Page {
@@ -101,18 +99,24 @@ export interface AuditRecord {
   details: Record<string, unknown> | null;
 }
 
-export type NewAuditRecord = Omit<
-  AuditRecord,
-  'id' | 'at' | 'subjectUser' | 'tokenId' | 'tokenName' | 'remoteIp' | 'details'
-> &
-  Partial<Pick<AuditRecord, 'subjectUser' | 'tokenId' | 'tokenName' | 'remoteIp' | 'details'>> & {
-    at?: Date;
-  };
+/** What a caller records; the service adds the id and the time from its clock. */
+export interface NewAuditRecord {
+  actor: string;
+  action: AuditAction;
+  subjectUser?: string | null;
+  tokenId?: string | null;
+  tokenName?: string | null;
+  remoteIp?: string | null;
+  details?: Record<string, unknown> | null;
+}
 
 export interface AuditFilter {
   actor?: string;
   action?: AuditAction;
   subjectUser?: string;
   tokenId?: string;
-  at?: TimeRange;
+  /** Inclusive. */
+  from?: Date;
+  /** Exclusive. */
+  to?: Date;
 }
