@@ -73,6 +73,17 @@ export interface DecisionPorts {
   clock(): Date;
 }
 
+/** Thrown by a port whose backend cannot answer; the request is refused with this reason. */
+export class UnavailableError extends Error {
+  constructor(
+    readonly reason: 'site-unavailable' | 'store-unavailable',
+    options?: { cause?: unknown },
+  ) {
+    super(reason, options);
+    this.name = 'UnavailableError';
+  }
+}
+
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 function modeOf(credential: Credential): Mode | null {
@@ -167,7 +178,13 @@ export async function decide(request: AuthzRequest, ports: DecisionPorts): Promi
       break;
   }
 
-  const resolved = ports.cache.get(credential.secret) ?? (await resolveToken(credential, ports));
+  let resolved: Awaited<ReturnType<typeof resolveToken>>;
+  try {
+    resolved = ports.cache.get(credential.secret) ?? (await resolveToken(credential, ports));
+  } catch (err) {
+    // The store or the site could not answer: refuse (fail closed), never crash.
+    return deny(err instanceof UnavailableError ? err.reason : 'store-unavailable');
+  }
   if (typeof resolved === 'string') {
     if (resolved === 'invalid-token' || resolved === 'token-user-mismatch') {
       await ports.throttle.recordFailure(clientIp, claimed);

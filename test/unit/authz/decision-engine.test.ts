@@ -1,0 +1,392 @@
+import { describe, expect, it } from 'vitest';
+import { DecisionCache } from '../../../server/authz/decision-cache.ts';
+import {
+  type AuthzRequest,
+  type DecisionPorts,
+  decide,
+  type SiteUser,
+  type TokenFacts,
+  UnavailableError,
+} from '../../../server/authz/decision-engine.ts';
+import { type AuthzSettings, compilePolicy } from '../../../server/authz/policy.ts';
+import { Throttle } from '../../../server/authz/throttle.ts';
+import { evaluatePermissions, type PermissionsDocument } from '../../../shared/permissions.ts';
+import { generateToken } from '../../../shared/token.ts';
+
+const NOW = new Date('2026-06-01T12:00:00Z');
+const basic = (user: string, secret: string) =>
+  `Basic ${Buffer.from(`${user}:${secret}`).toString('base64')}`;
+
+const secrets = {
+  alice: generateToken(),
+  aliceReadOnly: generateToken(),
+  aliceOffice: generateToken(),
+  carol: generateToken(),
+  dave: generateToken(),
+  admin: generateToken(),
+  soonExpired: generateToken(),
+  unknown: generateToken(),
+};
+
+const token = (id: string, owner: string, extra: Partial<TokenFacts> = {}): TokenFacts => ({
+  id,
+  owner,
+  scope: 'read-write',
+  ipAllowlist: [],
+  expiresAt: null,
+  ...extra,
+});
+
+const tokens = new Map<string, TokenFacts>([
+  [secrets.alice, token('t-alice', 'alice', { expiresAt: new Date('2026-12-01T00:00:00Z') })],
+  [secrets.aliceReadOnly, token('t-ro', 'alice', { scope: 'read-only' })],
+  [secrets.aliceOffice, token('t-office', 'alice', { ipAllowlist: ['198.51.100.0/24'] })],
+  [secrets.carol, token('t-carol', 'carol')],
+  [secrets.dave, token('t-dave', 'dave')],
+  [secrets.admin, token('t-admin', 'admin')],
+  [secrets.soonExpired, token('t-soon', 'alice', { expiresAt: new Date(NOW.getTime() + 1000) })],
+]);
+
+const user = (username: string, groups: string[], extra: Partial<SiteUser> = {}): SiteUser => ({
+  username,
+  active: true,
+  groups,
+  isAdmin: false,
+  ...extra,
+});
+const users = new Map<string, SiteUser>([
+  ['alice', user('Alice', ['developers', 'jira-software-users'])],
+  ['carol', user('carol', ['contractors', 'jira-software-users'])],
+  ['dave', user('dave', ['developers'], { active: false })],
+  ['admin', user('admin', ['jira-administrators'], { isAdmin: true })],
+]);
+
+const permissions: PermissionsDocument = {
+  useTokens: { everyone: false, groups: ['developers'] },
+  createOwnTokens: { everyone: true, groups: [] },
+  createTokensForOthers: { everyone: false, groups: [] },
+};
+
+const defaultSettings: AuthzSettings = {
+  ipAllowlist: [],
+  reverseProxy: { enabled: false, trustedProxies: [], clientIpHeader: 'X-Forwarded-For' },
+  passwordBasicAuth: true,
+  forceReadOnlyScope: false,
+  auditAuthentications: false,
+};
+
+function setup(
+  settings: Partial<AuthzSettings> = {},
+  failures: Partial<Pick<DecisionPorts, 'verifyToken' | 'lookupUser'>> = {},
+) {
+  let clock = NOW;
+  const calls = { verify: 0, lookup: 0 };
+  const cache = new DecisionCache({ clock: () => clock });
+  const throttle = new Throttle({
+    perAddress: { failures: 3, windowSeconds: 60, blockSeconds: 60 },
+    perUser: { failures: 5, windowSeconds: 60, blockSeconds: 60 },
+  });
+  const policy = compilePolicy({ ...defaultSettings, ...settings });
+  const ports: DecisionPorts = {
+    policy: () => policy,
+    verifyToken:
+      failures.verifyToken ??
+      (async (secret) => {
+        calls.verify++;
+        return tokens.get(secret) ?? null;
+      }),
+    lookupUser:
+      failures.lookupUser ??
+      (async (name) => {
+        calls.lookup++;
+        return users.get(name.toLowerCase()) ?? null;
+      }),
+    mayUseTokens: (u) => evaluatePermissions(permissions, u).useTokens,
+    cache,
+    throttle,
+    clock: () => clock,
+  };
+  const ask = (authorization: string[], extra: Partial<AuthzRequest> = {}) =>
+    decide(
+      { method: 'GET', path: '/rest/api/2/myself', authorization, peer: '192.0.2.10', headers: {}, ...extra },
+      ports,
+    );
+  return { ask, calls, cache, advance: (ms: number) => (clock = new Date(clock.getTime() + ms)) };
+}
+
+describe('decide: which path a request takes', () => {
+  it.each([
+    [
+      'no Authorization header',
+      [],
+      { decision: 'allow', status: 200, mode: 'session', user: null, reason: 'ok' },
+    ],
+    [
+      'a Basic password',
+      [basic('alice', 'pw')],
+      { decision: 'allow', status: 200, mode: 'password', user: 'alice' },
+    ],
+    [
+      'the site’s own Bearer token',
+      ['Bearer site-pat-123'],
+      { decision: 'allow', status: 200, mode: 'passthrough' },
+    ],
+    ['another scheme', ['OAuth oauth_token="x"'], { decision: 'allow', status: 200, mode: 'passthrough' }],
+    [
+      'a valid token as Basic',
+      [basic('alice', secrets.alice)],
+      { decision: 'allow', mode: 'token', user: 'Alice' },
+    ],
+    [
+      'a valid token, username in other case',
+      [basic('ALICE', secrets.alice)],
+      { decision: 'allow', user: 'Alice' },
+    ],
+    [
+      'a valid token as Bearer',
+      [`Bearer ${secrets.alice}`],
+      { decision: 'allow', mode: 'token', user: 'Alice' },
+    ],
+    [
+      'an administrator outside the use group',
+      [`Bearer ${secrets.admin}`],
+      { decision: 'allow', user: 'admin' },
+    ],
+  ])('%s', async (_name, authorization, expected) => {
+    expect(await setup().ask(authorization)).toMatchObject(expected);
+  });
+
+  it('a valid token reports its id, expiry and scope', async () => {
+    expect((await setup().ask([basic('alice', secrets.alice)])).token).toEqual({
+      id: 't-alice',
+      expiresAt: new Date('2026-12-01T00:00:00Z'),
+      scope: 'read-write',
+    });
+  });
+});
+
+describe('decide: refusals', () => {
+  it.each([
+    ['an unknown (or expired, or deleted) token', [basic('alice', secrets.unknown)], 401, 'invalid-token'],
+    ['an unknown Bearer token', [`Bearer ${secrets.unknown}`], 401, 'invalid-token'],
+    ['someone else’s token', [basic('bob', secrets.alice)], 401, 'token-user-mismatch'],
+    ['a deactivated owner', [basic('dave', secrets.dave)], 403, 'user-inactive'],
+    ['an owner without "use tokens"', [basic('carol', secrets.carol)], 403, 'permission-denied'],
+    ['a mistyped token', [basic('alice', `${secrets.alice.slice(0, -1)}!`)], 401, 'bad-token-checksum'],
+    [
+      'two Authorization headers',
+      [basic('alice', secrets.alice), 'Bearer x'],
+      401,
+      'multiple-authorization-headers',
+    ],
+    ['bad base64', ['Basic @@@@'], 401, 'bad-base64'],
+    ['no colon', [`Basic ${Buffer.from('alice').toString('base64')}`], 401, 'no-colon'],
+  ])('%s', async (_name, authorization, status, reason) => {
+    expect(await setup().ask(authorization)).toMatchObject({ decision: 'deny', status, reason });
+  });
+
+  it('password Basic auth switched off: 403, and the token path still works', async () => {
+    const { ask } = setup({ passwordBasicAuth: false });
+    expect(await ask([basic('alice', 'pw')])).toMatchObject({
+      status: 403,
+      reason: 'password-auth-disabled',
+    });
+    expect(await ask([basic('alice', secrets.alice)])).toMatchObject({ decision: 'allow' });
+  });
+
+  it('a read-only token may read but not write', async () => {
+    const { ask } = setup();
+    for (const method of ['GET', 'HEAD', 'OPTIONS', 'get']) {
+      expect(await ask([basic('alice', secrets.aliceReadOnly)], { method })).toMatchObject({
+        decision: 'allow',
+      });
+    }
+    for (const method of ['POST', 'PUT', 'PATCH', 'DELETE', '']) {
+      expect(await ask([basic('alice', secrets.aliceReadOnly)], { method })).toMatchObject({
+        status: 403,
+        reason: 'scope-read-only',
+      });
+    }
+  });
+
+  it('the forced read-only setting applies to read-write tokens too', async () => {
+    const { ask } = setup({ forceReadOnlyScope: true });
+    expect(await ask([basic('alice', secrets.alice)], { method: 'POST' })).toMatchObject({
+      reason: 'scope-read-only',
+    });
+    expect((await ask([basic('alice', secrets.alice)])).token?.scope).toBe('read-only');
+  });
+});
+
+describe('decide: IP allowlists', () => {
+  const allowlisted = { ipAllowlist: ['192.0.2.0/28'] };
+
+  it('the global list guards every credential kind but not sessions', async () => {
+    const { ask } = setup(allowlisted);
+    const outside = { peer: '203.0.113.5' };
+    for (const authorization of [
+      [basic('alice', secrets.alice)],
+      [basic('alice', 'pw')],
+      ['Bearer site-pat'],
+    ]) {
+      expect(await ask(authorization, outside)).toMatchObject({ status: 403, reason: 'ip-not-allowed' });
+      expect(await ask(authorization)).toMatchObject({ decision: 'allow' });
+    }
+    expect(await ask([], outside)).toMatchObject({ decision: 'allow', mode: 'session' });
+  });
+
+  it('an empty global list allows every address', async () => {
+    expect(await setup().ask([basic('alice', 'pw')], { peer: '203.0.113.5' })).toMatchObject({
+      decision: 'allow',
+    });
+  });
+
+  it('a token’s own list applies on top', async () => {
+    const { ask } = setup();
+    expect(await ask([basic('alice', secrets.aliceOffice)])).toMatchObject({
+      status: 403,
+      reason: 'token-ip-not-allowed',
+    });
+    expect(await ask([basic('alice', secrets.aliceOffice)], { peer: '198.51.100.20' })).toMatchObject({
+      decision: 'allow',
+    });
+  });
+
+  it('behind a trusted proxy the forwarded client counts; a forged header from elsewhere does not', async () => {
+    const { ask } = setup({
+      ...allowlisted,
+      reverseProxy: { enabled: true, trustedProxies: ['127.0.0.1'], clientIpHeader: 'X-Forwarded-For' },
+    });
+    const cred = [basic('alice', secrets.alice)];
+    expect(await ask(cred, { peer: '127.0.0.1', headers: { 'x-forwarded-for': '192.0.2.3' } })).toMatchObject(
+      {
+        decision: 'allow',
+        clientIp: '192.0.2.3',
+      },
+    );
+    expect(
+      await ask(cred, { peer: '127.0.0.1', headers: { 'x-forwarded-for': '192.0.2.3, 203.0.113.7' } }),
+    ).toMatchObject({
+      reason: 'ip-not-allowed',
+      clientIp: '203.0.113.7',
+    });
+    expect(
+      await ask(cred, { peer: '203.0.113.7', headers: { 'x-forwarded-for': '192.0.2.3' } }),
+    ).toMatchObject({
+      reason: 'ip-not-allowed',
+    });
+  });
+
+  it('an unknown client address fails a non-empty list', async () => {
+    const { ask } = setup({
+      ...allowlisted,
+      reverseProxy: { enabled: true, trustedProxies: ['127.0.0.1'], clientIpHeader: 'X-Forwarded-For' },
+    });
+    expect(
+      await ask([basic('alice', 'pw')], { peer: '127.0.0.1', headers: { 'x-forwarded-for': 'garbage' } }),
+    ).toMatchObject({ status: 403, reason: 'client-ip-unknown', clientIp: null });
+  });
+});
+
+describe('decide: throttling', () => {
+  it('blocks an address after too many wrong tokens, valid ones included, and leaves others alone', async () => {
+    const { ask } = setup();
+    for (let i = 0; i < 3; i++)
+      expect((await ask([`Bearer ${secrets.unknown}`])).reason).toBe('invalid-token');
+    expect(await ask([`Bearer ${secrets.unknown}`])).toMatchObject({ status: 401 });
+    const blocked = await ask([basic('alice', secrets.alice)]);
+    expect(blocked).toMatchObject({ status: 429, reason: 'throttled' });
+    expect(blocked.retryAfterSeconds).toBeGreaterThan(0);
+    expect(await ask([basic('alice', secrets.alice)], { peer: '192.0.2.11' })).toMatchObject({
+      decision: 'allow',
+    });
+    // Password auth is the site's to throttle: it is not blocked here.
+    expect(await ask([basic('alice', 'pw')])).toMatchObject({ decision: 'allow' });
+  });
+
+  it('blocks a username attacked from many addresses', async () => {
+    const { ask } = setup();
+    for (let i = 0; i < 6; i++) await ask([basic('alice', secrets.unknown)], { peer: `203.0.113.${i}` });
+    expect(await ask([basic('Alice', secrets.alice)], { peer: '192.0.2.99' })).toMatchObject({
+      reason: 'throttled',
+    });
+    expect(await ask([`Bearer ${secrets.admin}`], { peer: '192.0.2.99' })).toMatchObject({
+      decision: 'allow',
+    });
+  });
+
+  it('refusals by rule (scope, IP, permission) are not counted as guesses', async () => {
+    const { ask } = setup();
+    for (let i = 0; i < 5; i++) await ask([basic('carol', secrets.carol)]);
+    expect(await ask([basic('alice', secrets.alice)])).toMatchObject({ decision: 'allow' });
+  });
+});
+
+describe('decide: the positive cache', () => {
+  it('answers a repeated valid token without the store or the site', async () => {
+    const { ask, calls } = setup();
+    await ask([basic('alice', secrets.alice)]);
+    await ask([basic('alice', secrets.alice)], { method: 'POST' });
+    expect(calls).toEqual({ verify: 1, lookup: 1 });
+  });
+
+  it('still applies every per-request rule to a cached token', async () => {
+    const { ask } = setup();
+    expect(await ask([basic('alice', secrets.aliceReadOnly)])).toMatchObject({ decision: 'allow' });
+    expect(await ask([basic('alice', secrets.aliceReadOnly)], { method: 'DELETE' })).toMatchObject({
+      reason: 'scope-read-only',
+    });
+    expect(await ask([basic('bob', secrets.aliceReadOnly)])).toMatchObject({ reason: 'token-user-mismatch' });
+  });
+
+  it('never caches refusals', async () => {
+    const { ask, calls, cache } = setup();
+    await ask([basic('carol', secrets.carol)]);
+    await ask([basic('alice', secrets.unknown)]);
+    expect(cache.size).toBe(0);
+    await ask([basic('carol', secrets.carol)]);
+    expect(calls.verify).toBe(3);
+  });
+
+  it('asks again once a token is invalidated or the entry is old', async () => {
+    const { ask, calls, cache, advance } = setup();
+    await ask([basic('alice', secrets.alice)]);
+    cache.invalidateTokens(['t-alice']);
+    await ask([basic('alice', secrets.alice)]);
+    expect(calls.verify).toBe(2);
+    advance(60_000);
+    await ask([basic('alice', secrets.alice)]);
+    expect(calls.verify).toBe(3);
+  });
+
+  it('refuses a cached token the moment it expires', async () => {
+    const { ask, advance } = setup();
+    expect(await ask([basic('alice', secrets.soonExpired)])).toMatchObject({ decision: 'allow' });
+    advance(1000);
+    expect(await ask([basic('alice', secrets.soonExpired)])).toMatchObject({
+      status: 401,
+      reason: 'invalid-token',
+    });
+  });
+});
+
+describe('decide: failing backends', () => {
+  it('a store error refuses with 503, never throws', async () => {
+    const { ask } = setup({}, { verifyToken: async () => Promise.reject(new Error('SQLITE_BUSY')) });
+    expect(await ask([basic('alice', secrets.alice)])).toMatchObject({
+      status: 503,
+      reason: 'store-unavailable',
+    });
+  });
+
+  it('an unreachable site refuses with 503', async () => {
+    const { ask } = setup(
+      {},
+      { lookupUser: async () => Promise.reject(new UnavailableError('site-unavailable')) },
+    );
+    expect(await ask([basic('alice', secrets.alice)])).toMatchObject({
+      status: 503,
+      reason: 'site-unavailable',
+    });
+  });
+});
