@@ -1,0 +1,14 @@
+import type Router from '@koa/router';
+import type { RequestIdentity, Site } from '../site.ts';
+import { registerJiraAdmin } from './admin.ts';
+import { seedIssues } from './issues.ts';
+import { registerJiraPages } from './pages.ts';
+import { registerJiraRest } from './rest.ts';
+
+// Everything a simulated Jira serves, in one list.
+export function registerJira(router: Router<RequestIdentity>, site: Site): void {
+  const issues = seedIssues();
+  registerJiraRest(router, site, issues);
+  registerJiraAdmin(router, site);
+  registerJiraPages(router, site, issues);
+}

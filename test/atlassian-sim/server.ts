@@ -1,0 +1,138 @@
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { bodyParser } from '@koa/bodyparser';
+import Router from '@koa/router';
+import Koa from 'koa';
+import { assetMiddleware } from './assets.ts';
+import { authenticate } from './auth.ts';
+import { registerConfluence } from './confluence/index.ts';
+import type { FlavourName, Product } from './flavours.ts';
+import { FLAVOURS } from './flavours.ts';
+import { registerImages } from './images.ts';
+import { registerJira } from './jira/index.ts';
+import type { RequestIdentity, SimContext, Site } from './site.ts';
+import { SimState } from './state.ts';
+import { trustedProxyMatcher } from './trusted-proxies.ts';
+
+export interface SimulatorOptions {
+  flavour: FlavourName;
+  port?: number;
+  host?: string;
+  /** '' (default) or a path such as '/jira'. */
+  contextPath?: string;
+  /** Addresses or CIDRs allowed to assert a user with the identity header; default none. */
+  trustedProxies?: string[];
+  /** Administration pages demand a fresh password (default true). */
+  webSudo?: boolean;
+  /** Header a trusted proxy uses to assert the user (default X-Forwarded-User). */
+  identityHeader?: string;
+}
+
+export interface Simulator {
+  flavour: FlavourName;
+  product: Product;
+  /** Origin plus context path, no trailing slash. */
+  baseUrl: string;
+  origin: string;
+  port: number;
+  state: SimState;
+  close(): Promise<void>;
+}
+
+function normaliseContextPath(value = ''): string {
+  const trimmed = value.replace(/\/+$/, '');
+  if (trimmed && !/^\/[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*$/.test(trimmed)) {
+    throw new Error(`contextPath must look like /jira, got ${JSON.stringify(value)}`);
+  }
+  return trimmed;
+}
+
+/** Strips the context path so routes are written product-relative; anything outside it is a 404. */
+function contextPathMiddleware(contextPath: string): Koa.Middleware {
+  return async (ctx, next) => {
+    if (!contextPath) return next();
+    if (ctx.path === contextPath) return ctx.redirect(`${contextPath}/`);
+    if (!ctx.path.startsWith(`${contextPath}/`)) {
+      ctx.status = 404;
+      ctx.body = 'Not Found';
+      return;
+    }
+    ctx.path = ctx.path.slice(contextPath.length);
+    await next();
+  };
+}
+
+/** Records every REST call with who it ran as, for tests that check what reached the site. */
+function requestLog(site: Site): Koa.Middleware {
+  return async (ctx, next) => {
+    const path = ctx.path;
+    try {
+      await next();
+    } finally {
+      if (path.startsWith('/rest/')) {
+        const c = ctx as SimContext;
+        site.state.logRequest({
+          method: ctx.method,
+          path,
+          user: c.state.user?.name ?? null,
+          authMethod: c.state.authMethod ?? 'anonymous',
+          status: ctx.status,
+          ip: ctx.req.socket.remoteAddress ?? '',
+          at: new Date(),
+        });
+      }
+    }
+  };
+}
+
+export function createSimulatorApp(site: Site): Koa {
+  const app = new Koa();
+  const router = new Router<RequestIdentity>();
+  registerImages(router);
+  if (site.flavour.product === 'jira') registerJira(router, site);
+  else registerConfluence(router, site);
+  app.use(contextPathMiddleware(site.contextPath));
+  app.use(assetMiddleware(site.flavour));
+  app.use(requestLog(site));
+  app.use(bodyParser({ enableTypes: ['json', 'form', 'text'] }));
+  app.use(authenticate(site));
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  return app;
+}
+
+export async function startSimulator(options: SimulatorOptions): Promise<Simulator> {
+  const flavour = FLAVOURS[options.flavour];
+  if (!flavour) throw new Error(`unknown flavour ${JSON.stringify(options.flavour)}`);
+  const site: Site = {
+    flavour,
+    state: new SimState(flavour.product),
+    contextPath: normaliseContextPath(options.contextPath),
+    webSudo: options.webSudo ?? true,
+    isTrustedProxy: trustedProxyMatcher(options.trustedProxies ?? []),
+    identityHeader: options.identityHeader ?? 'X-Forwarded-User',
+    secret: randomBytes(16).toString('hex'),
+  };
+  const app = createSimulatorApp(site);
+  const host = options.host ?? '127.0.0.1';
+  const server = app.listen(options.port ?? 0, host);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  return {
+    flavour: flavour.name,
+    product: flavour.product,
+    baseUrl: `${origin}${site.contextPath}`,
+    origin,
+    port,
+    state: site.state,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
