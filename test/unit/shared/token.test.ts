@@ -60,7 +60,7 @@ describe('token format', () => {
   it('fails every single-character change of one token, at every position', () => {
     const token = generateToken();
     for (let position = 0; position < token.length; position++) {
-      for (const c of BASE62 + '_-') {
+      for (const c of `${BASE62}_-`) {
         if (c === token[position]) continue;
         const mutated = token.slice(0, position) + c + token.slice(position + 1);
         expect(isTokenShaped(mutated), `${position}:${c}`).toBe(false);
