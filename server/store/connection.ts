@@ -1,0 +1,53 @@
+// Builds the knex instance for either database from ATA_DATABASE_URL. SQLite runs in WAL mode with a
+// busy timeout and foreign keys on every connection; PostgreSQL may be pinned to one schema
+// (the tests give every run its own).
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import knex, { type Knex } from 'knex';
+import { type DatabaseConfig, parseDatabaseUrl } from '../config.ts';
+
+export interface ConnectionOptions {
+  /** PostgreSQL only: the schema every connection uses (search_path). */
+  searchPath?: string;
+  /** Base directory for relative SQLite paths. */
+  cwd?: string;
+}
+
+const SQLITE_PRAGMAS = [
+  'PRAGMA journal_mode = WAL',
+  'PRAGMA busy_timeout = 5000',
+  'PRAGMA foreign_keys = ON',
+];
+
+interface SqliteConnection {
+  exec(sql: string, callback: (err: Error | null) => void): void;
+}
+
+export function toDatabaseConfig(database: string | DatabaseConfig, cwd?: string): DatabaseConfig {
+  return typeof database === 'string' ? parseDatabaseUrl(database, cwd) : database;
+}
+
+export function connect(config: DatabaseConfig, options: ConnectionOptions = {}): Knex {
+  if (config.client === 'sqlite') {
+    mkdirSync(path.dirname(config.filename), { recursive: true });
+    return knex({
+      client: 'sqlite3',
+      connection: { filename: config.filename },
+      useNullAsDefault: true,
+      pool: {
+        // One connection: SQLite serialises writers anyway, and transactions stay simple.
+        min: 1,
+        max: 1,
+        afterCreate(conn: SqliteConnection, done: (err: Error | null, conn: SqliteConnection) => void) {
+          conn.exec(`${SQLITE_PRAGMAS.join('; ')};`, (err) => done(err, conn));
+        },
+      },
+    });
+  }
+  return knex({
+    client: 'pg',
+    connection: config.connectionString,
+    ...(options.searchPath ? { searchPath: [options.searchPath] } : {}),
+    pool: { min: 0, max: 10 },
+  });
+}

@@ -1,0 +1,66 @@
+// The store: the only module that imports knex. `createStore(ATA_DATABASE_URL)` serves SQLite and
+// PostgreSQL through the same queries and migrations.
+import type { Knex } from 'knex';
+import type { DatabaseConfig } from '../config.ts';
+import { AuditStore } from './audit-store.ts';
+import { type ConnectionOptions, connect, toDatabaseConfig } from './connection.ts';
+import { DocumentStore } from './document-store.ts';
+import { migrationSource } from './migrations/index.ts';
+import { TokenStore } from './token-store.ts';
+
+export type { StoredDocument } from './document-store.ts';
+export type { NewTokenRow } from './token-store.ts';
+export type { AuditStore, DocumentStore, TokenStore };
+
+/** The tables, bound either to the pool or to one transaction. */
+export interface Repositories {
+  tokens: TokenStore;
+  settings: DocumentStore;
+  permissions: DocumentStore;
+  audit: AuditStore;
+}
+
+export interface Store extends Repositories {
+  readonly client: DatabaseConfig['client'];
+  /** The SQLite database file, for keeping the key file beside it; undefined for PostgreSQL. */
+  readonly sqliteFilename: string | undefined;
+  /** Runs `work` in one transaction: all of its writes happen, or none. */
+  transaction<T>(work: (repos: Repositories) => Promise<T>): Promise<T>;
+  migrate(): Promise<void>;
+  /** Undoes every migration (used by tests and by a deliberate downgrade). */
+  rollback(): Promise<void>;
+  /** Resolves when the database answers a trivial query. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+function repositories(db: Knex | Knex.Transaction): Repositories {
+  return {
+    tokens: new TokenStore(db),
+    settings: new DocumentStore(db, 'settings'),
+    permissions: new DocumentStore(db, 'permissions'),
+    audit: new AuditStore(db),
+  };
+}
+
+export function createStore(database: string | DatabaseConfig, options: ConnectionOptions = {}): Store {
+  const config = toDatabaseConfig(database, options.cwd);
+  const db = connect(config, options);
+  const migrations = { migrationSource, tableName: 'knex_migrations' };
+  return {
+    ...repositories(db),
+    client: config.client,
+    sqliteFilename: config.client === 'sqlite' ? config.filename : undefined,
+    transaction: (work) => db.transaction((trx) => work(repositories(trx))),
+    async migrate() {
+      await db.migrate.latest(migrations);
+    },
+    async rollback() {
+      await db.migrate.rollback(migrations, true);
+    },
+    async ping() {
+      await db.raw('select 1');
+    },
+    close: () => db.destroy(),
+  };
+}

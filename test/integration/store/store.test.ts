@@ -1,0 +1,116 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { DATABASES, type TestDatabase } from './databases.ts';
+
+const token = (id: string, owner: string, createdAt: string, expiresAt: string | null) => ({
+  id,
+  owner,
+  name: `token ${id}`,
+  secretHash: id.padEnd(64, '0'),
+  hint: 'abcd',
+  scope: 'read-write' as const,
+  ipAllowlist: ['10.0.0.0/8'],
+  createdAt: new Date(createdAt),
+  expiresAt: expiresAt ? new Date(expiresAt) : null,
+  createdBy: owner,
+});
+
+describe.each(DATABASES)('store on $name', ({ open }) => {
+  let db: TestDatabase;
+  afterEach(async () => {
+    await db?.dispose();
+  });
+
+  it('migrates up, down and up again', async () => {
+    db = await open();
+    await db.store.migrate();
+    await db.store.ping();
+    await db.store.tokens.insert(token('t1', 'alice', '2026-01-01T00:00:00Z', null));
+    await db.store.rollback();
+    await expect(db.store.tokens.listByOwner('alice')).rejects.toThrow();
+    await db.store.migrate();
+    expect(await db.store.tokens.listByOwner('alice')).toEqual([]);
+  });
+
+  it('maps rows back exactly, owners lower-cased, timestamps to the millisecond', async () => {
+    db = await open();
+    await db.store.migrate();
+    const inserted = await db.store.tokens.insert(
+      token('t1', 'Alice', '2026-01-31T10:15:30.123Z', '2026-02-28T10:15:30.123Z'),
+    );
+    const found = await db.store.tokens.findById('t1');
+    expect(found).toEqual(inserted);
+    expect(found).toMatchObject({
+      owner: 'alice',
+      ipAllowlist: ['10.0.0.0/8'],
+      createdAt: new Date('2026-01-31T10:15:30.123Z'),
+      expiresAt: new Date('2026-02-28T10:15:30.123Z'),
+      lastUsedAt: null,
+    });
+    expect(found).not.toHaveProperty('secretHash');
+    expect((await db.store.tokens.findByHash('t1'.padEnd(64, '0')))?.token.id).toBe('t1');
+  });
+
+  it('refuses a second token with the same hash', async () => {
+    db = await open();
+    await db.store.migrate();
+    await db.store.tokens.insert(token('t1', 'alice', '2026-01-01T00:00:00Z', null));
+    await expect(
+      db.store.tokens.insert({
+        ...token('t2', 'bob', '2026-01-01T00:00:00Z', null),
+        secretHash: 't1'.padEnd(64, '0'),
+      }),
+    ).rejects.toMatchObject({ code: expect.stringMatching(/^(SQLITE_CONSTRAINT.*|23505)$/) });
+  });
+
+  it('rolls a failed transaction back completely', async () => {
+    db = await open();
+    await db.store.migrate();
+    await expect(
+      db.store.transaction(async (repos) => {
+        await repos.tokens.insert(token('t1', 'alice', '2026-01-01T00:00:00Z', null));
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(await db.store.tokens.findById('t1')).toBeNull();
+  });
+
+  it('keeps the audit table append-only in the database itself', async () => {
+    db = await open();
+    await db.store.migrate();
+    const record = await db.store.audit.append({
+      at: new Date('2026-01-01T00:00:00Z'),
+      actor: 'Admin',
+      action: 'settings.changed',
+      subjectUser: null,
+      tokenId: null,
+      tokenName: null,
+      remoteIp: '127.0.0.1',
+      details: { before: 1, after: 2 },
+    });
+    expect(record).toMatchObject({
+      id: expect.any(Number),
+      actor: 'admin',
+      details: { before: 1, after: 2 },
+    });
+    const page = await db.store.audit.search({}, { limit: 10, offset: 0 });
+    expect(page.items).toEqual([record]);
+    // Neither an UPDATE nor a DELETE gets through, even bypassing the code.
+    await expect(db.exec("update audit set actor = 'mallory'")).rejects.toThrow(/append-only/);
+    await expect(db.exec('delete from audit')).rejects.toThrow(/append-only/);
+    expect((await db.store.audit.search({}, { limit: 10, offset: 0 })).items).toEqual([record]);
+  });
+
+  it('stores one settings document, replacing it on every put', async () => {
+    db = await open();
+    await db.store.migrate();
+    expect(await db.store.settings.get()).toBeNull();
+    await db.store.settings.put({ a: 1 }, 'admin', new Date('2026-01-01T00:00:00Z'));
+    await db.store.settings.put({ a: 2 }, 'root', new Date('2026-01-02T00:00:00Z'));
+    expect(await db.store.settings.get()).toEqual({
+      document: { a: 2 },
+      updatedBy: 'root',
+      updatedAt: new Date('2026-01-02T00:00:00Z'),
+    });
+    expect(await db.store.permissions.get()).toBeNull();
+  });
+});
