@@ -20,7 +20,8 @@ export function jsonBody(options: JsonBodyOptions) {
   });
   return async function jsonBodyMiddleware(ctx: Context, next: Next) {
     if (!mutating.has(ctx.method)) return next();
-    if (!ctx.is('application/json')) {
+    // The declared type is checked even when there is no body (ctx.is() answers null then).
+    if (ctx.request.type !== 'application/json') {
       throw new AppError(
         415,
         'unsupported_media_type',

@@ -1,0 +1,101 @@
+import type { Context, Next } from 'koa';
+import {
+  evaluatePermissions,
+  type PermissionSet,
+  type PermissionsDocument,
+} from '../../shared/permissions.ts';
+import { createClientIpResolver } from '../authz/client-ip.ts';
+import { authorizationValues, parseAuthorization } from '../authz/credentials.ts';
+import type { Directory, DirectoryUser } from '../directory/index.ts';
+import { forbidden, unauthorized } from '../errors.ts';
+import type { RequestContext, Settings, TokenRecord } from '../services/types.ts';
+
+export interface Caller extends DirectoryUser {
+  // How the caller proved who they are.
+  via: 'session' | 'token' | 'password' | 'site-token';
+  tokenId: string | null;
+  permissions: PermissionSet;
+}
+
+export interface IdentifyOptions {
+  directory: Directory;
+  verifyToken: (secret: string) => Promise<TokenRecord | null>;
+  settings: () => Promise<Settings>;
+  permissions: () => Promise<PermissionsDocument>;
+}
+
+// Our own token, sent by a script: the token's owner must be a live site user allowed to use tokens.
+async function viaToken(options: IdentifyOptions, secret: string, claimedUser: string | null) {
+  const token = await options.verifyToken(secret);
+  if (!token || (claimedUser !== null && claimedUser.toLowerCase() !== token.owner.toLowerCase())) {
+    throw unauthorized('The API token is unknown, expired, or belongs to another user.');
+  }
+  const user = await options.directory.lookupUser(token.owner);
+  if (!user?.active) throw unauthorized('The owner of this API token is not an active user of the site.');
+  return { user, token };
+}
+
+/**
+ * Resolves who is calling, always by asking the site (or, for our own tokens, the token store plus
+ * the site): a session cookie or site credential is forwarded unchanged; our own tokens are
+ * verified locally. Writes ctx.state.caller and ctx.state.audit ({actor, remoteIp}).
+ */
+export function identify(options: IdentifyOptions) {
+  return async function identifyMiddleware(ctx: Context, next: Next) {
+    const settings = await options.settings();
+    const credential = parseAuthorization(authorizationValues(ctx.req.rawHeaders));
+    const cookie = ctx.get('Cookie');
+    let user: DirectoryUser | null = null;
+    let via: Caller['via'] = 'session';
+    let tokenId: string | null = null;
+    switch (credential.kind) {
+      case 'none':
+        if (cookie) user = await options.directory.whoAmI({ cookie });
+        break;
+      case 'basic-token':
+      case 'bearer-token': {
+        const found = await viaToken(
+          options,
+          credential.secret,
+          credential.kind === 'basic-token' ? credential.username : null,
+        );
+        user = found.user;
+        via = 'token';
+        tokenId = found.token.id;
+        break;
+      }
+      case 'basic-password':
+        if (!settings.passwordBasicAuth) {
+          throw unauthorized('Password authentication is switched off on this site: use an API token.');
+        }
+        user = await options.directory.whoAmI({ authorization: ctx.get('Authorization') });
+        via = 'password';
+        break;
+      case 'bearer-other':
+        // The site's own personal access tokens: the site decides who they belong to.
+        user = await options.directory.whoAmI({ authorization: ctx.get('Authorization') });
+        via = 'site-token';
+        break;
+      default:
+        throw unauthorized('The Authorization header is not one this server accepts.');
+    }
+    if (!user) throw unauthorized();
+    if (!user.active) throw forbidden('Your account is deactivated on the site.', 'user_inactive');
+    const permissions = evaluatePermissions(await options.permissions(), user);
+    if (via === 'token' && !permissions.useTokens) {
+      throw forbidden('You are not allowed to use API tokens.', 'permission_denied');
+    }
+    const caller: Caller = { ...user, via, tokenId, permissions };
+    const remoteIp = createClientIpResolver(settings.reverseProxy)(
+      ctx.req.socket.remoteAddress,
+      ctx.req.headers,
+    );
+    const audit: RequestContext = { actor: user.username.toLowerCase(), remoteIp };
+    ctx.state.caller = caller;
+    ctx.state.audit = audit;
+    return next();
+  };
+}
+
+export const callerOf = (ctx: Context): Caller => ctx.state.caller as Caller;
+export const auditContextOf = (ctx: Context): RequestContext => ctx.state.audit as RequestContext;
