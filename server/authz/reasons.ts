@@ -1,42 +1,57 @@
 import type { MalformedReason } from './credentials.ts';
 
-export type AuditAction = 'auth.failed' | 'auth.ip_denied' | 'auth.permission_denied';
+export type AuditAction = 'auth.succeeded' | 'auth.failed' | 'auth.ip_denied' | 'auth.permission_denied';
 
 interface ReasonRule {
   status: 401 | 403 | 429 | 503;
   audit: AuditAction;
+  message: string;
 }
 
-const unauthenticated: ReasonRule = { status: 401, audit: 'auth.failed' };
-const ipDenied: ReasonRule = { status: 403, audit: 'auth.ip_denied' };
-const forbidden: ReasonRule = { status: 403, audit: 'auth.permission_denied' };
+const unauthenticated = (message: string): ReasonRule => ({ status: 401, audit: 'auth.failed', message });
+const ipDenied = (message: string): ReasonRule => ({ status: 403, audit: 'auth.ip_denied', message });
+const forbidden = (message: string): ReasonRule => ({
+  status: 403,
+  audit: 'auth.permission_denied',
+  message,
+});
+const unavailable = (message: string): ReasonRule => ({ status: 503, audit: 'auth.failed', message });
 
 /**
  * Every reason a request can be refused for, with its status: 401 (send other credentials)
  * when the credential proves nothing, 403 when it proves who is calling but the rules say no.
- * The names are the machine-readable `X-Api-Token-Auth-Reason` values.
+ * The names are the machine-readable `X-Api-Token-Auth-Reason` values; the messages go into the
+ * short JSON body and never name a secret.
  */
 const RULES = {
-  'multiple-authorization-headers': unauthenticated,
-  'oversized-authorization': unauthenticated,
-  'invalid-characters': unauthenticated,
-  'empty-authorization': unauthenticated,
-  'bad-base64': unauthenticated,
-  'no-colon': unauthenticated,
-  'empty-username': unauthenticated,
-  'bad-token-checksum': unauthenticated,
-  'invalid-token': unauthenticated,
-  'token-user-mismatch': unauthenticated,
-  'user-inactive': forbidden,
-  'permission-denied': forbidden,
-  'scope-read-only': forbidden,
-  'password-auth-disabled': forbidden,
-  'ip-not-allowed': ipDenied,
-  'token-ip-not-allowed': ipDenied,
-  'client-ip-unknown': ipDenied,
-  throttled: { status: 429, audit: 'auth.failed' },
-  'site-unavailable': { status: 503, audit: 'auth.failed' },
-  'store-unavailable': { status: 503, audit: 'auth.failed' },
+  'multiple-authorization-headers': unauthenticated('Send exactly one Authorization header.'),
+  'oversized-authorization': unauthenticated('The Authorization header is too long.'),
+  'invalid-characters': unauthenticated('The Authorization header contains control characters.'),
+  'empty-authorization': unauthenticated('The Authorization header is empty.'),
+  'bad-base64': unauthenticated('The Basic credential is not valid base64.'),
+  'no-colon': unauthenticated('The Basic credential must be username:token.'),
+  'empty-username': unauthenticated('The Basic credential has no username.'),
+  'bad-token-checksum': unauthenticated('This is not a valid API token (mistyped or truncated?).'),
+  'invalid-token': unauthenticated('The API token is unknown, expired or deleted.'),
+  'token-user-mismatch': unauthenticated('The API token does not belong to this user.'),
+  'user-inactive': forbidden('The owner of this API token is not an active user of the site.'),
+  'permission-denied': forbidden('The owner of this API token is not allowed to use API tokens.'),
+  'scope-read-only': forbidden('This API token is read-only: only GET, HEAD and OPTIONS are allowed.'),
+  'password-auth-disabled': forbidden(
+    'Password authentication is switched off for REST calls: use an API token.',
+  ),
+  // A user name that cannot travel in an HTTP header (e.g. non-ASCII) cannot be asserted to the site.
+  'username-not-representable': forbidden('This user name cannot be passed on to the site in a header.'),
+  'ip-not-allowed': ipDenied('Requests with credentials are not allowed from this address.'),
+  'token-ip-not-allowed': ipDenied('This API token may not be used from this address.'),
+  'client-ip-unknown': ipDenied('The client address could not be determined.'),
+  throttled: {
+    status: 429,
+    audit: 'auth.failed',
+    message: 'Too many failed API token attempts: try again later.',
+  },
+  'site-unavailable': unavailable('The site could not be asked about this user; try again shortly.'),
+  'store-unavailable': unavailable('The token store is unavailable; try again shortly.'),
 } satisfies Record<MalformedReason, ReasonRule> & Record<string, ReasonRule>;
 
 export type DenyReason = keyof typeof RULES;
@@ -52,6 +67,10 @@ export function denial(reason: DenyReason): {
   return { decision: 'deny', status: RULES[reason].status, reason };
 }
 
-export function auditActionFor(reason: DenyReason): AuditAction {
-  return RULES[reason].audit;
+export function auditActionFor(reason: Reason): AuditAction {
+  return reason === 'ok' ? 'auth.succeeded' : RULES[reason].audit;
+}
+
+export function messageFor(reason: Reason): string {
+  return reason === 'ok' ? 'Allowed.' : RULES[reason].message;
 }

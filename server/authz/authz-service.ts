@@ -1,0 +1,222 @@
+import type { Logger } from 'pino';
+import { evaluatePermissions, type PermissionsDocument } from '../../shared/permissions.ts';
+import type { Directory } from '../directory/index.ts';
+import type { ServiceEvents } from '../services/events.ts';
+import type { TokenService } from '../services/token-service.ts';
+import type { NewAuditRecord, Settings } from '../services/types.ts';
+import { DecisionCache } from './decision-cache.ts';
+import {
+  type AuthzRequest,
+  type Decision,
+  type DecisionPorts,
+  decide,
+  UnavailableError,
+} from './decision-engine.ts';
+import { LastUsedBatcher } from './last-used.ts';
+import { type AuthzPolicy, compilePolicy } from './policy.ts';
+import { auditActionFor } from './reasons.ts';
+import { Throttle, type ThrottleOptions } from './throttle.ts';
+
+export interface AuthzServiceDeps {
+  tokens: Pick<TokenService, 'verify' | 'recordUse'>;
+  directory: Pick<Directory, 'lookupUser'>;
+  settings: { get(): Promise<Settings> };
+  permissions: { get(): Promise<PermissionsDocument> };
+  audit: { record(entry: NewAuditRecord): Promise<void> };
+  events: ServiceEvents;
+  logger: Logger;
+  clock: () => Date;
+  throttle?: ThrottleOptions;
+  cacheTtlMs?: number;
+  lastUsedIntervalMs?: number;
+}
+
+interface Snapshot {
+  policy: AuthzPolicy;
+  permissions: PermissionsDocument;
+  loadedAt: number;
+}
+
+/**
+ * Settings and permissions are read from the store once and then follow the change events of
+ * this process. Another companion sharing the database changes them without an event here, so
+ * a snapshot older than this is re-read in the background (the request does not wait for it).
+ */
+const SNAPSHOT_REFRESH_MS = 15_000;
+const MAX_LOGGED_PATH = 300;
+
+/** The REST path for logs: no query string (it may carry search terms or secrets), bounded length. */
+export function loggablePath(path: string): string {
+  const bare = path.split('?', 1)[0] ?? '';
+  return bare.length > MAX_LOGGED_PATH ? `${bare.slice(0, MAX_LOGGED_PATH)}…` : bare;
+}
+
+/**
+ * The validation plane as the endpoints use it: the decision engine wired to the token store,
+ * the site directory, the settings and permissions, plus the cache, throttle, last-used batching,
+ * logging and audit around it. One per companion process.
+ */
+export class AuthzService {
+  readonly throttle: Throttle;
+  readonly cache: DecisionCache;
+  readonly #deps: AuthzServiceDeps;
+  readonly #lastUsed: LastUsedBatcher;
+  readonly #ports: DecisionPorts;
+  readonly #unsubscribe: Array<() => void> = [];
+  #snapshot: Snapshot | undefined;
+  #loading: Promise<Snapshot> | undefined;
+
+  constructor(deps: AuthzServiceDeps) {
+    this.#deps = deps;
+    this.throttle = new Throttle(deps.throttle);
+    this.cache = new DecisionCache({ clock: deps.clock, ttlMs: deps.cacheTtlMs });
+    this.#lastUsed = new LastUsedBatcher({
+      record: (id, ip, at) => deps.tokens.recordUse(id, ip, at),
+      logger: deps.logger,
+      intervalMs: deps.lastUsedIntervalMs,
+    });
+    this.#ports = {
+      policy: () => (this.#snapshot as Snapshot).policy,
+      verifyToken: async (secret) => {
+        try {
+          return await deps.tokens.verify(secret);
+        } catch (err) {
+          deps.logger.error({ err }, 'token store unavailable');
+          throw new UnavailableError('store-unavailable', { cause: err });
+        }
+      },
+      lookupUser: async (username) => {
+        try {
+          return await deps.directory.lookupUser(username);
+        } catch (err) {
+          deps.logger.error({ err }, 'site directory unavailable');
+          throw new UnavailableError('site-unavailable', { cause: err });
+        }
+      },
+      mayUseTokens: (user) => evaluatePermissions((this.#snapshot as Snapshot).permissions, user).useTokens,
+      cache: this.cache,
+      throttle: this.throttle,
+      clock: deps.clock,
+    };
+    this.#unsubscribe.push(this.cache.subscribe(deps.events));
+    const onSettings = ({ settings }: { settings: Settings }) => {
+      if (this.#snapshot) this.#snapshot = { ...this.#snapshot, policy: compilePolicy(settings) };
+    };
+    const onPermissions = ({ permissions }: { permissions: PermissionsDocument }) => {
+      if (this.#snapshot) this.#snapshot = { ...this.#snapshot, permissions };
+    };
+    deps.events.on('settings.changed', onSettings);
+    deps.events.on('permissions.changed', onPermissions);
+    this.#unsubscribe.push(() => {
+      deps.events.off('settings.changed', onSettings);
+      deps.events.off('permissions.changed', onPermissions);
+    });
+  }
+
+  /** Decides one REST request, logs and audits it, and notes the token's use. Never throws. */
+  async check(request: AuthzRequest, logger: Logger = this.#deps.logger): Promise<Decision> {
+    let decision: Decision;
+    let policy: AuthzPolicy | undefined;
+    try {
+      policy = (await this.#current()).policy;
+      decision = await decide(request, this.#ports);
+    } catch (err) {
+      // Only the settings read can get here (the engine itself never throws): refuse.
+      logger.error({ err }, 'validation failed');
+      decision = {
+        decision: 'deny',
+        status: 503,
+        mode: null,
+        user: null,
+        reason: 'store-unavailable',
+        clientIp: null,
+      };
+    }
+    if (decision.mode === 'token' && decision.token) {
+      this.#lastUsed.note(decision.token.id, decision.clientIp, this.#deps.clock());
+    }
+    if (decision.mode !== 'session' && decision.mode !== 'passthrough') {
+      this.#report(request, decision, logger, policy?.auditAuthentications ?? false);
+    }
+    return decision;
+  }
+
+  /** Writes pending last-used times and stops listening; the server's shutdown hook. */
+  async close(): Promise<void> {
+    for (const stop of this.#unsubscribe.splice(0)) stop();
+    await this.#lastUsed.close();
+  }
+
+  flushLastUsed(): Promise<void> {
+    return this.#lastUsed.flush();
+  }
+
+  async #current(): Promise<Snapshot> {
+    const snapshot = this.#snapshot;
+    if (snapshot === undefined) return this.#load();
+    if (this.#deps.clock().getTime() - snapshot.loadedAt > SNAPSHOT_REFRESH_MS) {
+      this.#load().catch((err) => this.#deps.logger.warn({ err }, 'could not refresh settings'));
+    }
+    return snapshot;
+  }
+
+  #load(): Promise<Snapshot> {
+    this.#loading ??= (async () => {
+      try {
+        const [settings, permissions] = await Promise.all([
+          this.#deps.settings.get(),
+          this.#deps.permissions.get(),
+        ]);
+        const loaded = {
+          policy: compilePolicy(settings),
+          permissions,
+          loadedAt: this.#deps.clock().getTime(),
+        };
+        this.#snapshot = loaded;
+        return loaded;
+      } finally {
+        this.#loading = undefined;
+      }
+    })();
+    return this.#loading;
+  }
+
+  /** Two INFO lines per token or password authentication, and audit records when asked for. */
+  #report(request: AuthzRequest, decision: Decision, logger: Logger, audit: boolean): void {
+    const path = loggablePath(request.path);
+    const user = decision.user;
+    logger.info(
+      {
+        event: 'auth.attempt',
+        user,
+        method: request.method,
+        path,
+        clientIp: decision.clientIp,
+        mode: decision.mode,
+      },
+      'authentication attempt',
+    );
+    if (decision.decision === 'allow') {
+      logger.info(
+        { event: 'auth.succeeded', user, mode: decision.mode, tokenId: decision.token?.id ?? null },
+        'authentication succeeded',
+      );
+    } else {
+      logger.info(
+        { event: 'auth.failed', user, mode: decision.mode, reason: decision.reason, status: decision.status },
+        'authentication refused',
+      );
+    }
+    if (!audit) return;
+    this.#deps.audit
+      .record({
+        actor: (user ?? 'anonymous').toLowerCase(),
+        action: auditActionFor(decision.reason),
+        subjectUser: user?.toLowerCase() ?? null,
+        tokenId: decision.token?.id ?? null,
+        remoteIp: decision.clientIp,
+        details: { mode: decision.mode, method: request.method, path, reason: decision.reason },
+      })
+      .catch((err) => logger.warn({ err }, 'could not write the authentication audit record'));
+  }
+}
