@@ -41,6 +41,7 @@ export function renderPage(site: Site, parts: PageParts): string {
 ${parts.metas.join('\n')}
 ${css}
 <link rel="stylesheet" href="${esc(sitePath(site, '/images/sim.css'))}">
+<link rel="shortcut icon" href="${esc(sitePath(site, '/favicon.ico'))}">
 <script src="${esc(sitePath(site, urls.jquery))}"></script>
 <script src="${esc(sitePath(site, urls.auiJs))}"></script>
 </head>

@@ -1,4 +1,6 @@
 import type Router from '@koa/router';
+import type { AdminGatePages } from '../admin-gate.ts';
+import { adminGate, elevate } from '../admin-gate.ts';
 import { formField, safeDestination } from '../form-login.ts';
 import { esc, panel } from '../html.ts';
 import type { RequestIdentity, SimContext, Site } from '../site.ts';
@@ -49,17 +51,11 @@ function groupTable(site: Site): string {
   return `<h2>Groups</h2><table class="aui" id="group_browser_table"><thead><tr><th>Group name</th><th>Users</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
-/** Returns true when the request may see an admin page; otherwise answers it (login, violation or WebSudo). */
-export function adminGate(ctx: SimContext, site: Site): boolean {
-  const user = ctx.state.user;
-  const here = ctx.querystring ? `${ctx.path}?${ctx.querystring}` : ctx.path;
-  if (!user) {
-    ctx.redirect(sitePath(site, `/login.jsp?os_destination=${encodeURIComponent(here)}`));
-    return false;
-  }
-  if (!site.state.directory.isAdmin(user)) {
-    ctx.status = 403;
-    ctx.type = 'html';
+const JIRA_GATE = (site: Site): AdminGatePages => ({
+  loginPath: (here) => `/login.jsp?os_destination=${encodeURIComponent(here)}`,
+  webSudoPath: (here) =>
+    `/secure/admin/WebSudoAuthenticate!default.jspa?webSudoDestination=${encodeURIComponent(here)}`,
+  renderDenied: (ctx) => {
     ctx.body = renderJiraPage(ctx, site, {
       title: 'Permission Violation',
       pageType: 'error',
@@ -67,22 +63,8 @@ export function adminGate(ctx: SimContext, site: Site): boolean {
         '<h1>Permission Violation</h1><div class="aui-message aui-message-error"><p>It seems that you have tried to perform an operation which you are not permitted to perform.</p><p>If you think this message is wrong, please contact your Jira administrators.</p></div>',
       ),
     });
-    return false;
-  }
-  const needsSudo =
-    site.webSudo && ctx.state.authMethod === 'session' && !site.state.sessions.isElevated(ctx.state.session);
-  ctx.set('X-Atlassian-WebSudo', needsSudo ? 'Require-Authentication' : 'Has-Authentication');
-  if (needsSudo) {
-    ctx.redirect(
-      sitePath(
-        site,
-        `/secure/admin/WebSudoAuthenticate!default.jspa?webSudoDestination=${encodeURIComponent(here)}`,
-      ),
-    );
-    return false;
-  }
-  return true;
-}
+  },
+});
 
 function webSudoForm(site: Site, destination: string, error?: string): string {
   return `<div class="sim-login aui-page-panel"><div class="aui-page-panel-inner"><section class="aui-page-panel-content">
@@ -98,7 +80,7 @@ ${error ? `<div class="aui-message aui-message-error"><p>${esc(error)}</p></div>
 
 export function registerJiraAdmin(router: Router<RequestIdentity>, site: Site): void {
   const adminPage = (tab: string, title: string, body: (s: Site) => string) => (ctx: SimContext) => {
-    if (!adminGate(ctx, site)) return;
+    if (!adminGate(ctx, site, JIRA_GATE(site))) return;
     ctx.type = 'html';
     ctx.body = renderJiraPage(ctx, site, {
       title,
@@ -124,14 +106,11 @@ export function registerJiraAdmin(router: Router<RequestIdentity>, site: Site): 
     sudoPage(ctx, String(ctx.query.webSudoDestination ?? '/secure/admin/user/UserBrowser.jspa'));
   });
   router.post('/secure/admin/WebSudoAuthenticate.jspa', (ctx) => {
-    const user = ctx.state.user;
     const destination = formField(ctx, 'webSudoDestination') || '/secure/admin/user/UserBrowser.jspa';
-    if (!user || !ctx.state.session) return ctx.redirect(sitePath(site, '/login.jsp'));
-    if (formField(ctx, 'webSudoPassword') !== user.password) {
+    if (!ctx.state.session) return ctx.redirect(sitePath(site, '/login.jsp'));
+    if (!elevate(ctx, site, formField(ctx, 'webSudoPassword'))) {
       return sudoPage(ctx, destination, 'The password you entered is incorrect. Please try again.');
     }
-    site.state.sessions.elevate(ctx.state.session);
-    ctx.set('X-Atlassian-WebSudo', 'Has-Authentication');
     ctx.redirect(safeDestination(site, destination, '/secure/admin/user/UserBrowser.jspa'));
   });
 }
