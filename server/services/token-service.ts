@@ -1,23 +1,192 @@
-// Issues, lists, verifies and revokes API tokens. The implementation follows in the next commit;
-// this fixes the interface the routes (CORE-API) and the validation plane (AUTHZ) call.
-import type { Validity } from '../../shared/validity.ts';
+// Issues, lists, verifies and revokes API tokens. Only the keyed hash of a secret is stored; the
+// secret itself leaves this class exactly once, in the result of `create`.
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import { generateToken, isTokenShaped, tokenHint } from '../../shared/token.ts';
+import { allowedValidities, expiresAt, isValidityAllowed, type Validity } from '../../shared/validity.ts';
+import { badRequest } from '../errors.ts';
+import type { Store } from '../store/index.ts';
+import type { AuditService } from './audit-service.ts';
+import type { ServiceEvents } from './events.ts';
+import type { SettingsService } from './settings-service.ts';
+import { hashesEqual, hashToken } from './token-hash.ts';
 import type { CreateTokenInput, Page, PageOf, RequestContext, TokenFilter, TokenRecord } from './types.ts';
 
-export interface TokenService {
-  /** Creates a token (validity checked against the system maximum); the secret is returned only here. */
-  create(input: CreateTokenInput, ctx: RequestContext): Promise<{ token: TokenRecord; secret: string }>;
+export interface TokenServiceDeps {
+  store: Store;
+  /** The HMAC key (ATA_SECRET / ATA_SECRET_FILE / the generated key file). */
+  key: Buffer;
+  clock: () => Date;
+  random?: (n: number) => Buffer;
+  logger: Logger;
+  events: ServiceEvents;
+  audit: AuditService;
+  settings: SettingsService;
+}
+
+/** A version-4 UUID from the injected random source, so ids are as reproducible as secrets in tests. */
+function uuidFrom(bytes: Buffer): string {
+  const b = Buffer.from(bytes.subarray(0, 16));
+  b[6] = ((b[6] ?? 0) & 0x0f) | 0x40;
+  b[8] = ((b[8] ?? 0) & 0x3f) | 0x80;
+  const hex = b.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+export class TokenService {
+  private readonly random: (n: number) => Buffer;
+
+  constructor(private readonly deps: TokenServiceDeps) {
+    this.random = deps.random ?? randomBytes;
+  }
+
+  /**
+   * Creates a token and returns its secret (the only time it is available). The validity must be
+   * allowed under the system maximum, and the forced read-only setting wins over the asked scope.
+   */
+  async create(
+    input: CreateTokenInput,
+    ctx: RequestContext,
+  ): Promise<{ token: TokenRecord; secret: string }> {
+    const settings = await this.deps.settings.get();
+    if (!isValidityAllowed(input.validity, settings.maxValidity)) {
+      const allowed = allowedValidities(settings.maxValidity);
+      throw badRequest(`Validity ${input.validity} is not allowed; choose one of: ${allowed.join(', ')}.`, {
+        allowed,
+      });
+    }
+    const secret = generateToken(this.random);
+    const createdAt = this.deps.clock();
+    const row = {
+      id: uuidFrom(this.random(16)),
+      owner: input.owner.toLowerCase(),
+      name: input.name.trim(),
+      secretHash: hashToken(this.deps.key, secret),
+      hint: tokenHint(secret),
+      scope: settings.forceReadOnlyScope ? ('read-only' as const) : (input.scope ?? 'read-write'),
+      ipAllowlist: input.ipAllowlist ?? [],
+      createdAt,
+      expiresAt: expiresAt(createdAt, input.validity),
+      createdBy: ctx.actor.toLowerCase(),
+    };
+    const token = await this.deps.store.transaction(async (repos) => {
+      const inserted = await repos.tokens.insert(row);
+      await this.deps.audit.record(
+        {
+          actor: ctx.actor,
+          action: 'token.created',
+          subjectUser: inserted.owner,
+          tokenId: inserted.id,
+          tokenName: inserted.name,
+          remoteIp: ctx.remoteIp,
+          details: { validity: input.validity, scope: inserted.scope, expiresAt: inserted.expiresAt },
+        },
+        repos,
+      );
+      return inserted;
+    });
+    this.deps.logger.info({ tokenId: token.id, owner: token.owner, actor: ctx.actor }, 'token created');
+    this.deps.events.emit('token.created', { token });
+    return { token, secret };
+  }
+
   /** The owner's tokens, newest first (expired ones included, so they can be seen and deleted). */
-  list(owner: string): Promise<TokenRecord[]>;
-  get(id: string): Promise<TokenRecord | null>;
+  list(owner: string): Promise<TokenRecord[]> {
+    return this.deps.store.tokens.listByOwner(owner);
+  }
+
+  get(id: string): Promise<TokenRecord | null> {
+    return this.deps.store.tokens.findById(id);
+  }
+
+  adminList(filter: TokenFilter, page: Page): Promise<PageOf<TokenRecord>> {
+    return this.deps.store.tokens.search(filter, page);
+  }
+
   /** Deletes one token; with `owner`, only if it belongs to them. False when nothing was deleted (→ 404). */
-  delete(id: string, ctx: RequestContext, options?: { owner?: string }): Promise<boolean>;
-  /** Deletes every token of a user; returns how many. */
-  deleteAllForUser(owner: string, ctx: RequestContext): Promise<number>;
-  adminList(filter: TokenFilter, page: Page): Promise<PageOf<TokenRecord>>;
-  /** The live token for a secret, or null: no database read unless token-shaped; expired → null. */
-  verify(secret: string): Promise<TokenRecord | null>;
+  async delete(id: string, ctx: RequestContext, options: { owner?: string } = {}): Promise<boolean> {
+    const deleted = await this.deps.store.transaction(async (repos) => {
+      const token = await repos.tokens.deleteById(id, options.owner);
+      if (token) {
+        await this.deps.audit.record(
+          {
+            actor: ctx.actor,
+            action: 'token.deleted',
+            subjectUser: token.owner,
+            tokenId: token.id,
+            tokenName: token.name,
+            remoteIp: ctx.remoteIp,
+          },
+          repos,
+        );
+      }
+      return token;
+    });
+    if (!deleted) return false;
+    this.deps.logger.info({ tokenId: id, owner: deleted.owner, actor: ctx.actor }, 'token deleted');
+    this.deps.events.emit('token.deleted', { tokenIds: [id] });
+    return true;
+  }
+
+  /** Deletes every token of a user (audited even when there were none); returns how many. */
+  async deleteAllForUser(owner: string, ctx: RequestContext): Promise<number> {
+    const deleted = await this.deps.store.transaction(async (repos) => {
+      const tokens = await repos.tokens.deleteByOwner(owner);
+      await this.deps.audit.record(
+        {
+          actor: ctx.actor,
+          action: 'tokens.deleted_all',
+          subjectUser: owner,
+          remoteIp: ctx.remoteIp,
+          details: { count: tokens.length, tokens: tokens.map((t) => ({ id: t.id, name: t.name })) },
+        },
+        repos,
+      );
+      return tokens;
+    });
+    const tokenIds = deleted.map((t) => t.id);
+    this.deps.logger.info(
+      { owner: owner.toLowerCase(), actor: ctx.actor, count: tokenIds.length },
+      'tokens deleted',
+    );
+    if (tokenIds.length > 0) this.deps.events.emit('token.deleted', { tokenIds });
+    return tokenIds.length;
+  }
+
+  /**
+   * The live token for a secret, or null. A string that is not token-shaped is refused without a
+   * database read; otherwise one lookup by the unique hash index, a constant-time compare of the
+   * stored hash, and an expiry check against the clock.
+   */
+  async verify(secret: string): Promise<TokenRecord | null> {
+    if (!isTokenShaped(secret)) return null;
+    const hash = hashToken(this.deps.key, secret);
+    const found = await this.deps.store.tokens.findByHash(hash);
+    if (!found || !hashesEqual(found.secretHash, hash)) return null;
+    const { token } = found;
+    if (token.expiresAt && token.expiresAt.getTime() <= this.deps.clock().getTime()) return null;
+    return token;
+  }
+
   /** Records a use; callers batch this (at most once a minute per token). */
-  recordUse(id: string, ip: string | null, at: Date): Promise<void>;
-  /** How many tokens outlive `maximum` counted from now, and (with `cap`) shortens them to it. */
-  capToMaximum(maximum: Validity, options: { cap: boolean }): Promise<{ exceeding: number; capped: number }>;
+  recordUse(id: string, ip: string | null, at: Date): Promise<void> {
+    return this.deps.store.tokens.recordUse(id, ip, at);
+  }
+
+  /**
+   * How many tokens outlive `maximum` counted from now (never-expiring ones included), and with
+   * `cap` shortens them to expire exactly then. Counting from now rather than from each token's
+   * creation means lowering the maximum never expires a token on the spot.
+   */
+  async capToMaximum(
+    maximum: Validity,
+    options: { cap: boolean },
+  ): Promise<{ exceeding: number; capped: number }> {
+    const limit = expiresAt(this.deps.clock(), maximum);
+    if (!limit) return { exceeding: 0, capped: 0 };
+    const exceeding = await this.deps.store.tokens.countOutliving(limit);
+    const capped = options.cap && exceeding > 0 ? await this.deps.store.tokens.capExpiry(limit) : 0;
+    if (capped > 0) this.deps.logger.info({ maximum, capped }, 'token expiry capped to the maximum');
+    return { exceeding, capped };
+  }
 }

@@ -1,0 +1,82 @@
+// Records and reads the append-only audit trail; exports stream it (CSV or JSON Lines) in
+// keyset-paginated batches, so rows appended during an export neither repeat nor shift it.
+import { Readable } from 'node:stream';
+import { stringify } from 'csv-stringify';
+import type { Repositories, Store } from '../store/index.ts';
+import type { AuditFilter, AuditRecord, NewAuditRecord, Page, PageOf } from './types.ts';
+
+export interface AuditServiceDeps {
+  store: Store;
+  clock: () => Date;
+}
+
+export const AUDIT_COLUMNS = [
+  'id',
+  'at',
+  'actor',
+  'action',
+  'subjectUser',
+  'tokenId',
+  'tokenName',
+  'remoteIp',
+  'details',
+] as const;
+
+// Spreadsheets execute cells starting with = + - @ (CSV injection); a leading quote disarms them.
+function safeCell(value: unknown): string {
+  const text =
+    value === null || value === undefined
+      ? ''
+      : value instanceof Date
+        ? value.toISOString()
+        : typeof value === 'string'
+          ? value
+          : JSON.stringify(value);
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
+export class AuditService {
+  constructor(private readonly deps: AuditServiceDeps) {}
+
+  /** Appends a record stamped with the service clock; pass `repos` to join a caller's transaction. */
+  async record(entry: NewAuditRecord, repos: Repositories = this.deps.store): Promise<void> {
+    await repos.audit.append({
+      at: this.deps.clock(),
+      actor: entry.actor,
+      action: entry.action,
+      subjectUser: entry.subjectUser ?? null,
+      tokenId: entry.tokenId ?? null,
+      tokenName: entry.tokenName ?? null,
+      remoteIp: entry.remoteIp ?? null,
+      details: entry.details ?? null,
+    });
+  }
+
+  /** Newest first. */
+  list(filter: AuditFilter, page: Page): Promise<PageOf<AuditRecord>> {
+    return this.deps.store.audit.search(filter, page);
+  }
+
+  /** Oldest first, one CSV row per record with a header line. */
+  exportCsv(filter: AuditFilter): Readable {
+    const store = this.deps.store;
+    const rows = async function* () {
+      for await (const record of store.audit.iterate(filter))
+        yield AUDIT_COLUMNS.map((c) => safeCell(record[c]));
+    };
+    const csv = stringify({ header: true, columns: [...AUDIT_COLUMNS] });
+    const source = Readable.from(rows());
+    source.on('error', (err) => csv.destroy(err));
+    return source.pipe(csv);
+  }
+
+  /** Oldest first, one JSON object per line. */
+  exportJsonLines(filter: AuditFilter): Readable {
+    const store = this.deps.store;
+    return Readable.from(
+      (async function* () {
+        for await (const record of store.audit.iterate(filter)) yield `${JSON.stringify(record)}\n`;
+      })(),
+    );
+  }
+}
