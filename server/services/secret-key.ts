@@ -1,7 +1,8 @@
 // The HMAC key for token hashes. It never enters the database: it comes from ATA_SECRET, from
 // ATA_SECRET_FILE, or (SQLite only) from a key file generated on first start beside the database.
 import { randomBytes } from 'node:crypto';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { SecretSource } from '../config.ts';
 
 const MIN_SECRET_LENGTH = 32;
@@ -24,6 +25,7 @@ function readKeyFile(path: string): Buffer {
 
 /** Generates the file once (exclusive create, mode 0600) and reads it ever after. */
 function loadOrGenerate(path: string, random: (n: number) => Buffer): Buffer {
+  mkdirSync(dirname(path), { recursive: true });
   try {
     writeFileSync(path, `${random(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
   } catch (err) {
