@@ -1,0 +1,56 @@
+// What every content feature gets and declares. A feature says where it runs (`include`, a
+// pure predicate over the context) and what it does (`init`); one feature's failure is logged
+// with its name and never stops the others.
+import type { Me } from '../api-types.ts';
+import type { CompanionClient, CompanionError } from '../companion-client.ts';
+import type { Product } from './page-detect.ts';
+
+export interface ContentContext {
+  doc: Document;
+  product: Product;
+  siteUrl: string;
+  client: CompanionClient;
+  /** The person as the companion sees them; null when anonymous or when /me failed. */
+  me: Me | null;
+  meError: CompanionError | null;
+  /** Stops observers when the content script is torn down (tests, extension reloads). */
+  signal: AbortSignal;
+}
+
+export interface Feature {
+  name: string;
+  include(ctx: ContentContext): boolean;
+  init(ctx: ContentContext): void | Promise<void>;
+}
+
+export function defineFeature(feature: Feature): Feature {
+  return feature;
+}
+
+export class FeatureError extends Error {
+  constructor(feature: string, message: string) {
+    super(`[api-token-auth:${feature}] ${message}`);
+    this.name = 'FeatureError';
+  }
+}
+
+export interface FeatureOutcome {
+  name: string;
+  state: 'ran' | 'skipped' | 'failed';
+  error?: unknown;
+}
+
+export async function runFeatures(features: Feature[], ctx: ContentContext): Promise<FeatureOutcome[]> {
+  return Promise.all(
+    features.map(async (feature): Promise<FeatureOutcome> => {
+      try {
+        if (!feature.include(ctx)) return { name: feature.name, state: 'skipped' };
+        await feature.init(ctx);
+        return { name: feature.name, state: 'ran' };
+      } catch (error) {
+        console.error(`[api-token-auth:${feature.name}]`, error);
+        return { name: feature.name, state: 'failed', error };
+      }
+    }),
+  );
+}

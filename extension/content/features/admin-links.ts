@@ -1,0 +1,36 @@
+// Administrators find the admin panel where the product's admin guide puts it: Jira's User
+// management sidebar (next to Users and Groups) and Confluence's Users & Security section
+// (next to the user browser). Both lists are found structurally, through a link we know.
+import { t } from '../../i18n.ts';
+import { defineFeature } from '../feature.ts';
+import { addMenuItem, panelHref } from '../menu-item.ts';
+import { observe } from '../observe.ts';
+
+export const ADMIN_LINK_ID = 'api-token-auth-admin-link';
+
+const ANCHORS = {
+  jira: 'ul.aui-nav a#user_browser, ul.aui-nav a#group_browser',
+  confluence: 'a[href*="/admin/users/browseusers.action"]',
+};
+
+export default defineFeature({
+  name: 'admin-links',
+  include: ({ me }) => me?.isAdmin === true,
+  init({ doc, product, signal }) {
+    observe(
+      doc,
+      ANCHORS[product],
+      (anchor) => {
+        const list = anchor.closest('ul');
+        if (!list) return;
+        addMenuItem(list, {
+          id: ADMIN_LINK_ID,
+          label: t('menuItem'),
+          title: t('adminLinkTitle'),
+          href: panelHref(doc, 'admin'),
+        });
+      },
+      { signal, feature: 'admin-links' },
+    );
+  },
+});

@@ -1,0 +1,29 @@
+// Confluence: "API Token Authentication" in the user menu's user-preferences section.
+import { mayUseTokenPanel } from '../../api-types.ts';
+import { t } from '../../i18n.ts';
+import { defineFeature } from '../feature.ts';
+import { addMenuItem, panelHref } from '../menu-item.ts';
+import { observe } from '../observe.ts';
+
+export const CONFLUENCE_USER_ITEM_ID = 'api-token-auth-user-link';
+
+export default defineFeature({
+  name: 'confluence-user-menu',
+  include: ({ product, me }) => product === 'confluence' && me !== null && mayUseTokenPanel(me),
+  init({ doc, signal }) {
+    observe(
+      doc,
+      '#user-menu-link-content ul#user-menu-link-user-preferences',
+      (list) =>
+        addMenuItem(list, {
+          id: CONFLUENCE_USER_ITEM_ID,
+          label: t('menuItem'),
+          title: t('menuItemTitle'),
+          href: panelHref(doc, 'user'),
+          // Confluence's own items all carry `user-item`; its styles and tests key on it.
+          className: 'user-item',
+        }),
+      { signal, feature: 'confluence-user-menu' },
+    );
+  },
+});

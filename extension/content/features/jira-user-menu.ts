@@ -1,0 +1,28 @@
+// Jira: "API Token Authentication" in the user menu's `personal` section (web-item location
+// `system.user.options/personal`), for people who may use or create tokens.
+import { mayUseTokenPanel } from '../../api-types.ts';
+import { t } from '../../i18n.ts';
+import { defineFeature } from '../feature.ts';
+import { addMenuItem, panelHref } from '../menu-item.ts';
+import { observe } from '../observe.ts';
+
+export const JIRA_USER_ITEM_ID = 'api-token-auth-user-link';
+
+export default defineFeature({
+  name: 'jira-user-menu',
+  include: ({ product, me }) => product === 'jira' && me !== null && mayUseTokenPanel(me),
+  init({ doc, signal }) {
+    observe(
+      doc,
+      '#user-options-content ul#personal',
+      (list) =>
+        addMenuItem(list, {
+          id: JIRA_USER_ITEM_ID,
+          label: t('menuItem'),
+          title: t('menuItemTitle'),
+          href: panelHref(doc, 'user'),
+        }),
+      { signal, feature: 'jira-user-menu' },
+    );
+  },
+});

@@ -1,0 +1,63 @@
+// The admin panel: four tabs (WAI-ARIA tabs pattern: arrow keys, Home/End move between tabs).
+import { useRef, useState } from 'preact/hooks';
+import type { Me } from '../api-types.ts';
+import type { CompanionClient } from '../companion-client.ts';
+import { type MessageKey, t } from '../i18n.ts';
+import { AuditTab } from './admin/audit-tab.tsx';
+import { PermissionsTab } from './admin/permissions-tab.tsx';
+import { SettingsTab } from './admin/settings-tab.tsx';
+import { TokenManagerTab } from './admin/token-manager-tab.tsx';
+
+const TABS = ['settings', 'permissions', 'tokens', 'audit'] as const;
+type Tab = (typeof TABS)[number];
+
+export function AdminPanel({ me, client }: { me: Me; client: CompanionClient }) {
+  const [tab, setTab] = useState<Tab>('settings');
+  const refs = useRef<Partial<Record<Tab, HTMLButtonElement | null>>>({});
+  const move = (event: KeyboardEvent) => {
+    const index = TABS.indexOf(tab);
+    const next =
+      event.key === 'ArrowRight'
+        ? TABS[(index + 1) % TABS.length]
+        : event.key === 'ArrowLeft'
+          ? TABS[(index + TABS.length - 1) % TABS.length]
+          : event.key === 'Home'
+            ? TABS[0]
+            : event.key === 'End'
+              ? TABS[TABS.length - 1]
+              : undefined;
+    if (!next) return;
+    event.preventDefault();
+    setTab(next);
+    refs.current[next]?.focus();
+  };
+  return (
+    <div>
+      <div role="tablist" aria-label={t('adminTitle')} onKeyDown={move}>
+        {TABS.map((name) => (
+          <button
+            key={name}
+            type="button"
+            role="tab"
+            id={`ata-tab-${name}`}
+            aria-selected={tab === name}
+            aria-controls={`ata-tabpanel-${name}`}
+            tabIndex={tab === name ? 0 : -1}
+            ref={(el) => {
+              refs.current[name] = el;
+            }}
+            onClick={() => setTab(name)}
+          >
+            {t(`tab_${name}` as MessageKey)}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" id={`ata-tabpanel-${tab}`} aria-labelledby={`ata-tab-${tab}`}>
+        {tab === 'settings' && <SettingsTab client={client} />}
+        {tab === 'permissions' && <PermissionsTab client={client} />}
+        {tab === 'tokens' && <TokenManagerTab me={me} client={client} />}
+        {tab === 'audit' && <AuditTab client={client} />}
+      </div>
+    </div>
+  );
+}

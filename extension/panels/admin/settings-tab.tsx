@@ -1,0 +1,147 @@
+// System-Wide Settings: maximum validity, IP allowlist, reverse proxy, password Basic auth,
+// auditing of authentications, read-only scope. After lowering the maximum, the answer says
+// how many tokens outlive it and offers to cap them.
+import { useEffect, useState } from 'preact/hooks';
+import { VALIDITY_OPTIONS } from '../../../shared/validity.ts';
+import type { PutSettingsResponse, Settings, Validity } from '../../api-types.ts';
+import type { CompanionClient } from '../../companion-client.ts';
+import { t } from '../../i18n.ts';
+import { endpoints } from '../endpoints.ts';
+import { ErrorMessage } from '../error-message.tsx';
+import { validityLabel } from '../format.ts';
+import { useAction, useLoad } from '../hooks.ts';
+import { IpListEditor, invalidEntries } from './ip-list-editor.tsx';
+
+export function SettingsTab({ client }: { client: CompanionClient }) {
+  const loaded = useLoad(() => client.get<Settings>(endpoints.settings()), [client]);
+  const [draft, setDraft] = useState<Settings | null>(null);
+  const [result, setResult] = useState<PutSettingsResponse | null>(null);
+  useEffect(() => setDraft(loaded.data ?? null), [loaded.data]);
+  const save = useAction(async (cap: boolean) => {
+    if (!draft) return;
+    const clean: Settings = {
+      ...draft,
+      ipAllowlist: draft.ipAllowlist.map((v) => v.trim()).filter(Boolean),
+      reverseProxy: {
+        ...draft.reverseProxy,
+        trustedProxies: draft.reverseProxy.trustedProxies.map((v) => v.trim()).filter(Boolean),
+      },
+    };
+    const response = await client.put<PutSettingsResponse>(endpoints.settings(cap), clean);
+    setResult(response);
+    setDraft(response.settings);
+  });
+  if (!draft)
+    return loaded.error ? <ErrorMessage error={loaded.error} /> : <p class="subtle">{t('loading')}</p>;
+  const update = (patch: Partial<Settings>) => setDraft({ ...draft, ...patch });
+  const proxy = (patch: Partial<Settings['reverseProxy']>) =>
+    update({ reverseProxy: { ...draft.reverseProxy, ...patch } });
+  const invalid = invalidEntries([...draft.ipAllowlist, ...draft.reverseProxy.trustedProxies]);
+  return (
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save.run(false);
+      }}
+    >
+      <div class="field">
+        <label for="ata-max-validity">{t('maxValidity')}</label>
+        <select
+          id="ata-max-validity"
+          value={draft.maxValidity}
+          onChange={(e) => update({ maxValidity: e.currentTarget.value as Validity })}
+        >
+          {VALIDITY_OPTIONS.map((v) => (
+            <option key={v} value={v}>
+              {validityLabel(v)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <IpListEditor
+        idPrefix="ata-allow"
+        label={t('ipAllowlist')}
+        values={draft.ipAllowlist}
+        onChange={(ipAllowlist) => update({ ipAllowlist })}
+      />
+      <h3>{t('reverseProxy')}</h3>
+      <label class="inline">
+        <input
+          type="checkbox"
+          checked={draft.reverseProxy.enabled}
+          onChange={(e) => proxy({ enabled: e.currentTarget.checked })}
+        />
+        {t('reverseProxyEnabled')}
+      </label>
+      {draft.reverseProxy.enabled && (
+        <>
+          <IpListEditor
+            idPrefix="ata-proxies"
+            label={t('trustedProxies')}
+            values={draft.reverseProxy.trustedProxies}
+            onChange={(trustedProxies) => proxy({ trustedProxies })}
+          />
+          <div class="field">
+            <label for="ata-ip-header">{t('clientIpHeader')}</label>
+            <input
+              id="ata-ip-header"
+              value={draft.reverseProxy.clientIpHeader}
+              onInput={(e) => proxy({ clientIpHeader: e.currentTarget.value })}
+            />
+          </div>
+        </>
+      )}
+      <h3>{t('authentication')}</h3>
+      <div class="field">
+        <label class="inline">
+          <input
+            type="checkbox"
+            checked={!draft.passwordBasicAuth}
+            onChange={(e) => update({ passwordBasicAuth: !e.currentTarget.checked })}
+          />
+          {t('disablePasswordBasicAuth')}
+        </label>
+      </div>
+      <div class="field">
+        <label class="inline">
+          <input
+            type="checkbox"
+            checked={draft.auditAuthentications}
+            onChange={(e) => update({ auditAuthentications: e.currentTarget.checked })}
+          />
+          {t('auditAuthentications')}
+        </label>
+      </div>
+      <div class="field">
+        <label class="inline">
+          <input
+            type="checkbox"
+            checked={draft.forceReadOnlyScope}
+            onChange={(e) => update({ forceReadOnlyScope: e.currentTarget.checked })}
+          />
+          {t('forceReadOnlyScope')}
+        </label>
+      </div>
+      <ErrorMessage error={save.error} />
+      {result && (
+        <div class="message success" role="status">
+          {t('settingsSaved')}
+          {result.cappedTokens > 0 && <p>{t('tokensCapped', result.cappedTokens)}</p>}
+        </div>
+      )}
+      {result && result.exceedingTokens > 0 && (
+        <div class="message warning" role="status">
+          <strong>{t('tokensExceed', result.exceedingTokens)}</strong>
+          <button type="button" onClick={() => void save.run(true)}>
+            {t('capTokens')}
+          </button>
+        </div>
+      )}
+      <div class="actions">
+        <button type="submit" class="primary" disabled={save.pending || invalid.length > 0}>
+          {t('save')}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,30 @@
+// The panel for a route: the user's tokens (`#api-token-auth`) or administration
+// (`#api-token-auth/admin`), or the info box when the person lacks the permission.
+import { mayUseTokenPanel } from '../api-types.ts';
+import type { ContentContext } from '../content/feature.ts';
+import { t } from '../i18n.ts';
+import { AdminPanel } from './admin-panel.tsx';
+import { Dialog } from './dialog.tsx';
+import { InfoBox } from './info-box.tsx';
+import { UserPanel } from './user-panel.tsx';
+
+export type PanelRoute = 'user' | 'admin';
+
+interface Props {
+  route: PanelRoute;
+  ctx: Pick<ContentContext, 'me' | 'meError' | 'client'>;
+  loggedIn: boolean;
+  onClose(): void;
+}
+
+export function PanelApp({ route, ctx, loggedIn, onClose }: Props) {
+  const { me, client } = ctx;
+  const allowed = me !== null && (route === 'admin' ? me.isAdmin : mayUseTokenPanel(me));
+  return (
+    <Dialog title={route === 'admin' ? t('adminTitle') : t('userTitle')} onClose={onClose}>
+      {allowed && route === 'user' && <UserPanel me={me} client={client} />}
+      {allowed && route === 'admin' && <AdminPanel me={me} client={client} />}
+      {!allowed && <InfoBox route={route} me={me} meError={ctx.meError} loggedIn={loggedIn} />}
+    </Dialog>
+  );
+}

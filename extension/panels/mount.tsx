@@ -1,0 +1,28 @@
+// Mounts a panel in a shadow root on <body>, so neither the site's CSS nor ours leaks across.
+import { render } from 'preact';
+import type { ContentContext } from '../content/feature.ts';
+import { isDarkTheme, isLoggedIn } from '../content/page-detect.ts';
+import { PanelApp, type PanelRoute } from './app.tsx';
+import { PANEL_CSS } from './styles.ts';
+
+export const PANEL_HOST_ID = 'api-token-auth-panel';
+
+export function mountPanel(ctx: ContentContext, route: PanelRoute, onClose: () => void): () => void {
+  const { doc } = ctx;
+  doc.getElementById(PANEL_HOST_ID)?.remove();
+  const host = doc.createElement('div');
+  host.id = PANEL_HOST_ID;
+  const shadow = host.attachShadow({ mode: 'open' });
+  const style = doc.createElement('style');
+  style.textContent = PANEL_CSS;
+  const root = doc.createElement('div');
+  root.className = isDarkTheme(doc) ? 'ata dark' : 'ata';
+  root.lang = doc.documentElement.lang || 'en';
+  shadow.append(style, root);
+  doc.body.append(host);
+  render(<PanelApp route={route} ctx={ctx} loggedIn={isLoggedIn(doc)} onClose={onClose} />, root);
+  return () => {
+    render(null, root);
+    host.remove();
+  };
+}

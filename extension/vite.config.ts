@@ -1,0 +1,72 @@
+// Vite configuration of the extension, one build per target browser. `scripts/build-extension.ts`
+// calls `extensionViteConfig` for each target; `vite build -c extension/vite.config.ts` builds
+// the Chrome flavour from the environment alone.
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { crx } from '@crxjs/vite-plugin';
+import preact from '@preact/preset-vite';
+import type { InlineConfig, Plugin } from 'vite';
+import { type BuildTarget, buildManifest, CONTENT_SCRIPT } from './manifest.ts';
+import { parseSiteList } from './storage/site-url.ts';
+
+const root = dirname(fileURLToPath(import.meta.url));
+
+export interface ExtensionBuildOptions {
+  target: BuildTarget;
+  outDir: string;
+  sites: string[];
+  version?: string;
+}
+
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(resolve(root, '..', 'package.json'), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** Chrome reads the enterprise-policy schema named in `storage.managed_schema`; crxjs does not copy it. */
+function emitManagedSchema(): Plugin {
+  return {
+    name: 'ata:managed-schema',
+    apply: 'build',
+    generateBundle() {
+      const source = readFileSync(resolve(root, 'managed_schema.json'), 'utf8');
+      this.emitFile({ type: 'asset', fileName: 'managed_schema.json', source });
+    },
+  };
+}
+
+export function extensionViteConfig({ target, outDir, sites, version }: ExtensionBuildOptions): InlineConfig {
+  const manifest = buildManifest({ target, version: version ?? packageVersion(), sites });
+  return {
+    root,
+    configFile: false,
+    logLevel: 'warn',
+    publicDir: false,
+    define: {
+      // The built-in sites travel into the bundle so the content script and background know them.
+      __ATA_BUILTIN_SITES__: JSON.stringify(sites),
+      __ATA_TARGET__: JSON.stringify(target),
+    },
+    plugins: [
+      preact(),
+      // The content script is one self-contained file (no ESM loader), so it works from the
+      // manifest and from `scripting.registerContentScripts` alike.
+      crx({ manifest, browser: target, contentScripts: { standaloneFiles: [CONTENT_SCRIPT] } }),
+      target === 'chrome' ? emitManagedSchema() : null,
+    ],
+    build: {
+      outDir,
+      emptyOutDir: true,
+      target: target === 'firefox' ? 'firefox140' : 'chrome120',
+      minify: false,
+      sourcemap: false,
+    },
+  };
+}
+
+export default extensionViteConfig({
+  target: 'chrome',
+  outDir: resolve(root, '..', 'dist', 'extension', 'chrome'),
+  sites: parseSiteList(process.env.ATA_EXTENSION_SITES),
+});
