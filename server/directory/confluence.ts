@@ -61,7 +61,8 @@ export function confluenceDirectory(options: ConfluenceDirectoryOptions): Produc
   const toUser = (u: ConfluenceUser & { username: string }, groups: string[]): DirectoryUser => ({
     username: u.username,
     displayName: u.displayName ?? u.username,
-    active: u.status === undefined || u.status === 'current' || u.status === 'active',
+    // expand=status gives "Active" or "Deactivated"; a site that omits it only has active users log in.
+    active: u.status?.toLowerCase() !== 'deactivated',
     groups,
     isAdmin: groups.some((g) => adminGroups.has(g.toLowerCase())),
   });

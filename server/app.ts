@@ -1,0 +1,116 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Koa from 'koa';
+import type { Logger } from 'pino';
+import type { Config } from './config.ts';
+import { errorHandler } from './errors.ts';
+import { identify } from './middleware/identify.ts';
+import { jsonBody } from './middleware/json-body.ts';
+import { originCheck } from './middleware/origin-check.ts';
+import { requestContext } from './middleware/request-context.ts';
+import { type RouteDeps, routers } from './routes/index.ts';
+import { type CompanionOverrides, wireCompanion } from './wiring.ts';
+
+export type AppDeps = Omit<RouteDeps, 'managementGuard'>;
+
+// Mutating bodies are small JSON documents; anything larger is refused before parsing.
+export const BODY_LIMIT = '64kb';
+
+function securityHeaders() {
+  return async function securityHeadersMiddleware(ctx: Koa.Context, next: Koa.Next) {
+    await next();
+    ctx.set('X-Content-Type-Options', 'nosniff');
+    ctx.set('Referrer-Policy', 'no-referrer');
+    if (!ctx.response.get('Cache-Control')) ctx.set('Cache-Control', 'no-store');
+  };
+}
+
+export function createApp(deps: AppDeps): Koa {
+  const app = new Koa();
+  // Forwarding headers are never trusted by Koa itself; the client address comes from the
+  // settings' trusted-proxy rules (server/authz/client-ip.ts).
+  app.proxy = false;
+  const managementGuard = [
+    originCheck({ allowedOrigins: deps.config.allowedOrigins }),
+    jsonBody({ limit: BODY_LIMIT }),
+    identify({
+      directory: deps.directory,
+      verifyToken: (secret) => deps.tokens.verify(secret),
+      settings: () => deps.settings.get(),
+      permissions: () => deps.permissions.get(),
+    }),
+  ];
+  app.use(requestContext({ logger: deps.logger }));
+  app.use(errorHandler({ logger: deps.logger }));
+  app.use(securityHeaders());
+  for (const router of routers({ ...deps, managementGuard })) app.use(router.routes());
+  return app;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  logger: Logger;
+  deps: AppDeps;
+  close(): Promise<void>;
+}
+
+// Above nginx's 60 s upstream keep-alive, so the proxy never reuses a socket Node already closed.
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
+const SHUTDOWN_GRACE_MS = 5_000;
+
+function listen(server: Server, host: string, port: number): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+}
+
+/**
+ * Opens the database (migrating it), wires services and directory, and listens on config.listen.
+ * close() stops accepting requests, runs the registered shutdown hooks (e.g. flushing batched
+ * last-used writes), then closes the database.
+ */
+export async function startServer(
+  config: Config,
+  overrides: CompanionOverrides = {},
+): Promise<RunningServer> {
+  const companion = await wireCompanion(config, overrides);
+  const app = createApp(companion.deps);
+  const server = createServer(app.callback());
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
+  let address: AddressInfo;
+  try {
+    address = await listen(server, config.listen.host, config.listen.port);
+  } catch (err) {
+    await companion.shutdown();
+    throw err;
+  }
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}${config.basePath}`;
+  companion.deps.logger.info({ url, product: companion.deps.product }, `api-token-auth listening on ${url}`);
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port: address.port,
+    logger: companion.deps.logger,
+    deps: companion.deps,
+    close() {
+      closing ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+          // Requests still running after the grace period are cut off rather than block the exit.
+          setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
+        });
+        await companion.shutdown();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,286 @@
+import { z } from 'zod';
+import * as api from '../shared/api.ts';
+import { PutSettingsRequest } from './routes/admin-settings.ts';
+
+// The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with, so the
+// description cannot drift from the behaviour. One entry per operation.
+
+interface Operation {
+  method: 'get' | 'post' | 'put' | 'delete';
+  path: string;
+  tag: 'Me' | 'Tokens' | 'Administration' | 'Audit' | 'Health' | 'Documentation';
+  summary: string;
+  access: string;
+  body?: z.ZodType;
+  query?: z.ZodObject;
+  params?: z.ZodObject;
+  ok: { status: number; schema?: z.ZodType; description: string; contentType?: string };
+}
+
+const TokenId = api.TokenIdParams;
+const User = api.UsernameParams;
+const anyone = 'Any user logged in to the site (session cookie) or calling with one of their own API tokens';
+const admins = 'Site administrators';
+
+export const OPERATIONS: Operation[] = [
+  {
+    method: 'get',
+    path: '/api/v1/me',
+    tag: 'Me',
+    summary: 'Who am I, what may I do, which validities may I choose',
+    access: anyone,
+    ok: { status: 200, schema: api.Me, description: 'The caller' },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/tokens',
+    tag: 'Tokens',
+    summary: "List the caller's tokens",
+    access: anyone,
+    ok: { status: 200, schema: api.TokenList, description: 'Tokens, newest first' },
+  },
+  {
+    method: 'post',
+    path: '/api/v1/tokens',
+    tag: 'Tokens',
+    summary: 'Create a token; the secret is returned only here',
+    access: 'Holders of createOwnTokens',
+    body: api.CreateTokenRequest,
+    ok: { status: 201, schema: api.CreateTokenResponse, description: 'The new token and its secret' },
+  },
+  {
+    method: 'delete',
+    path: '/api/v1/tokens',
+    tag: 'Tokens',
+    summary: "Delete all of the caller's tokens",
+    access: anyone,
+    ok: { status: 200, schema: api.DeletedResponse, description: 'How many were deleted' },
+  },
+  {
+    method: 'delete',
+    path: '/api/v1/tokens/{id}',
+    tag: 'Tokens',
+    summary: "Delete one of your tokens (another user's id answers 404)",
+    access: anyone,
+    params: TokenId,
+    ok: { status: 204, description: 'Deleted' },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/admin/settings',
+    tag: 'Administration',
+    summary: 'System-wide settings',
+    access: admins,
+    ok: { status: 200, schema: api.Settings, description: 'The settings document' },
+  },
+  {
+    method: 'put',
+    path: '/api/v1/admin/settings',
+    tag: 'Administration',
+    summary:
+      'Replace the settings; reports (and with capExistingTokens caps) tokens beyond a lowered maximum',
+    access: admins,
+    body: PutSettingsRequest,
+    query: api.PutSettingsQuery,
+    ok: { status: 200, schema: api.PutSettingsResponse, description: 'Saved' },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/admin/permissions',
+    tag: 'Administration',
+    summary: 'The three token permissions',
+    access: admins,
+    ok: { status: 200, schema: api.Permissions, description: 'The permissions document' },
+  },
+  {
+    method: 'put',
+    path: '/api/v1/admin/permissions',
+    tag: 'Administration',
+    summary: 'Replace the permissions; warnings never block the save',
+    access: admins,
+    body: api.Permissions,
+    ok: { status: 200, schema: api.PutPermissionsResponse, description: 'Saved, with warnings' },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/admin/tokens',
+    tag: 'Administration',
+    summary: "All users' tokens, filtered and paginated",
+    access: admins,
+    query: api.AdminTokensQuery,
+    ok: { status: 200, schema: api.TokenPage, description: 'One page' },
+  },
+  {
+    method: 'post',
+    path: '/api/v1/admin/users/{username}/tokens',
+    tag: 'Administration',
+    summary: 'Create a token on behalf of a site user',
+    access: 'Holders of createTokensForOthers (site administrators always)',
+    params: User,
+    body: api.CreateTokenRequest,
+    ok: { status: 201, schema: api.CreateTokenResponse, description: 'The new token and its secret' },
+  },
+  {
+    method: 'delete',
+    path: '/api/v1/admin/users/{username}/tokens',
+    tag: 'Administration',
+    summary: "Delete all of a user's tokens",
+    access: admins,
+    params: User,
+    ok: { status: 200, schema: api.DeletedResponse, description: 'How many were deleted' },
+  },
+  {
+    method: 'delete',
+    path: '/api/v1/admin/tokens/{id}',
+    tag: 'Administration',
+    summary: "Delete any user's token",
+    access: admins,
+    params: TokenId,
+    ok: { status: 204, description: 'Deleted' },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/admin/users/search',
+    tag: 'Administration',
+    summary: 'Find site users (for pickers)',
+    access: admins,
+    query: api.SearchQuery,
+    ok: { status: 200, schema: api.UserSearchResponse, description: 'Matching users' },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/admin/groups/search',
+    tag: 'Administration',
+    summary: 'Find site groups (for pickers)',
+    access: admins,
+    query: api.SearchQuery,
+    ok: { status: 200, schema: api.GroupSearchResponse, description: 'Matching groups' },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/admin/audit',
+    tag: 'Audit',
+    summary: 'Audit records, filtered and paginated (append-only)',
+    access: admins,
+    query: api.AuditQuery,
+    ok: { status: 200, schema: api.AuditPage, description: 'One page' },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/admin/audit/export',
+    tag: 'Audit',
+    summary: 'Export audit records as CSV or JSON Lines',
+    access: admins,
+    query: api.AuditExportQuery,
+    ok: { status: 200, description: 'A file', contentType: 'text/csv' },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/openapi.json',
+    tag: 'Documentation',
+    summary: 'This document',
+    access: 'Anyone',
+    ok: { status: 200, description: 'OpenAPI 3.1', contentType: 'application/json' },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/docs',
+    tag: 'Documentation',
+    summary: 'Readable documentation of this API',
+    access: 'Anyone',
+    ok: { status: 200, description: 'HTML', contentType: 'text/html' },
+  },
+  {
+    method: 'get',
+    path: '/healthz',
+    tag: 'Health',
+    summary: 'The process is up',
+    access: 'Anyone',
+    ok: { status: 200, schema: api.Health, description: 'Up' },
+  },
+  {
+    method: 'get',
+    path: '/readyz',
+    tag: 'Health',
+    summary: 'The database and the site are reachable (503 otherwise)',
+    access: 'Anyone',
+    ok: { status: 200, schema: api.Health, description: 'Ready' },
+  },
+];
+
+type Json = Record<string, unknown>;
+
+// Converts one schema; named sub-schemas ($defs) are hoisted into components.schemas.
+function converter(components: Record<string, unknown>) {
+  return (schema: z.ZodType, io: 'input' | 'output'): Json => {
+    const raw = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Json;
+    const text = JSON.stringify(raw).replaceAll('"#/$defs/', '"#/components/schemas/');
+    const { $schema: _schema, $defs, ...rest } = JSON.parse(text) as Json & { $defs?: Json };
+    for (const [id, def] of Object.entries($defs ?? {})) components[id] ??= def;
+    return rest;
+  };
+}
+
+function parameters(
+  where: 'query' | 'path',
+  schema: z.ZodObject | undefined,
+  convert: ReturnType<typeof converter>,
+) {
+  if (!schema) return [];
+  const json = convert(schema, 'input') as { properties?: Json; required?: string[] };
+  return Object.entries(json.properties ?? {}).map(([name, s]) => ({
+    name,
+    in: where,
+    required: where === 'path' || (json.required ?? []).includes(name),
+    schema: s,
+  }));
+}
+
+export function openApiDocument(options: { basePath: string; version?: string }): Json {
+  const components: Record<string, unknown> = {};
+  const convert = converter(components);
+  const paths: Record<string, Json> = {};
+  const error = {
+    description: 'Error',
+    content: { 'application/json': { schema: convert(api.ErrorBody, 'output') } },
+  };
+  for (const op of OPERATIONS) {
+    const ok = op.ok.schema
+      ? {
+          description: op.ok.description,
+          content: { [op.ok.contentType ?? 'application/json']: { schema: convert(op.ok.schema, 'output') } },
+        }
+      : {
+          description: op.ok.description,
+          ...(op.ok.contentType ? { content: { [op.ok.contentType]: {} } } : {}),
+        };
+    paths[op.path] ??= {};
+    (paths[op.path] as Json)[op.method] = {
+      tags: [op.tag],
+      summary: op.summary,
+      description: `Access: ${op.access}.`,
+      parameters: [...parameters('path', op.params, convert), ...parameters('query', op.query, convert)],
+      ...(op.body
+        ? {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: convert(op.body, 'input') } },
+            },
+          }
+        : {}),
+      responses: { [String(op.ok.status)]: ok, '4XX': error, '5XX': error },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'api-token-auth companion API',
+      version: options.version ?? '1',
+      description:
+        "Personal API tokens for Jira and Confluence. Callers are identified by the site (session cookie) or by one of their own API tokens (Basic username:token or Bearer). Mutating requests need Content-Type: application/json; an Origin header, when present, must be the site's origin.",
+    },
+    servers: [{ url: options.basePath || '/' }],
+    paths,
+    components: { schemas: components },
+  };
+}

@@ -1,0 +1,38 @@
+import Router from '@koa/router';
+import type { Middleware } from 'koa';
+import type { Logger } from 'pino';
+import type { Config, Product } from '../config.ts';
+import type { Directory } from '../directory/index.ts';
+import type { AuditService } from '../services/audit-service.ts';
+import type { ServiceEvents } from '../services/events.ts';
+import type { PermissionService } from '../services/permission-service.ts';
+import type { SettingsService } from '../services/settings-service.ts';
+import type { TokenService } from '../services/token-service.ts';
+
+export interface RouteDeps {
+  config: Config;
+  product: Product;
+  logger: Logger;
+  clock: () => Date;
+  events: ServiceEvents;
+  directory: Directory;
+  tokens: TokenService;
+  settings: SettingsService;
+  permissions: PermissionService;
+  audit: AuditService;
+  // Readiness of the database (throws when it cannot answer).
+  checkDatabase(): Promise<void>;
+  // Registers work to finish before the process exits (e.g. flushing batched last-used writes).
+  onClose(hook: () => Promise<void>): void;
+  // originCheck + jsonBody + identify: what every management route runs first.
+  managementGuard: Middleware[];
+}
+
+export const apiPrefix = (deps: Pick<RouteDeps, 'config'>) => `${deps.config.basePath}/api/v1`;
+
+// A router for management routes: every route in it is identified and origin/JSON-checked.
+export function managementRouter(deps: RouteDeps): Router {
+  const router = new Router({ prefix: apiPrefix(deps) });
+  router.use(...deps.managementGuard);
+  return router;
+}

@@ -1,0 +1,66 @@
+import Router from '@koa/router';
+import { OPERATIONS, openApiDocument } from '../openapi.ts';
+import { apiPrefix, type RouteDeps } from './deps.ts';
+
+const escapeHtml = (s: string) =>
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
+  );
+
+type Json = Record<string, unknown>;
+
+// A self-contained page (no scripts, no remote assets) rendering each operation from the document.
+function renderDocs(doc: Json): string {
+  const paths = doc.paths as Record<string, Record<string, Json>>;
+  const sections = OPERATIONS.map((op) => {
+    const entry = paths[op.path]?.[op.method] ?? {};
+    const requestBody = (entry.requestBody as { content?: Record<string, { schema?: unknown }> } | undefined)
+      ?.content?.['application/json']?.schema;
+    const params = (entry.parameters as { name: string; in: string; required: boolean }[]) ?? [];
+    const paramList = params.length
+      ? `<p>Parameters: ${params.map((p) => `<code>${escapeHtml(p.name)}</code> (${p.in}${p.required ? ', required' : ''})`).join(', ')}</p>`
+      : '';
+    const body = requestBody
+      ? `<details><summary>Request body</summary><pre>${escapeHtml(JSON.stringify(requestBody, null, 2))}</pre></details>`
+      : '';
+    const ok = (entry.responses as Record<string, { content?: Record<string, { schema?: unknown }> }>)?.[
+      String(op.ok.status)
+    ];
+    const okSchema = ok?.content?.['application/json']?.schema;
+    const response = okSchema
+      ? `<details><summary>Response ${op.ok.status}</summary><pre>${escapeHtml(JSON.stringify(okSchema, null, 2))}</pre></details>`
+      : `<p>Response ${op.ok.status}: ${escapeHtml(op.ok.description)}</p>`;
+    return `<section><h3><span class="m ${op.method}">${op.method.toUpperCase()}</span> <code>${escapeHtml(op.path)}</code></h3><p>${escapeHtml(op.summary)}. <em>${escapeHtml(String(entry.description ?? ''))}</em></p>${paramList}${body}${response}</section>`;
+  }).join('\n');
+  const schemas = Object.entries((doc.components as { schemas: Json }).schemas)
+    .map(
+      ([id, s]) =>
+        `<h3 id="${escapeHtml(id)}">${escapeHtml(id)}</h3><pre>${escapeHtml(JSON.stringify(s, null, 2))}</pre>`,
+    )
+    .join('\n');
+  const info = doc.info as { title: string; description: string };
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(info.title)}</title>
+<style>body{font:14px/1.5 -apple-system,system-ui,sans-serif;max-width:960px;margin:2em auto;padding:0 1em;color:#172b4d}
+section{border-top:1px solid #dfe1e6;padding:.5em 0}pre{background:#f4f5f7;padding:.5em;overflow:auto}
+.m{display:inline-block;min-width:4em;font-size:12px;color:#fff;padding:2px 6px;border-radius:3px;text-align:center}
+.get{background:#0052cc}.post{background:#00875a}.put{background:#ff8b00}.delete{background:#de350b}</style></head>
+<body><h1>${escapeHtml(info.title)}</h1><p>${escapeHtml(info.description)}</p>
+<p>Errors: <code>{"error":{"code","message"}}</code>. Machine-readable: <a href="openapi.json">openapi.json</a>.</p>
+<h2>Operations</h2>${sections}<h2>Schemas</h2>${schemas}</body></html>`;
+}
+
+// Documentation is public: it describes the API, not anyone's data.
+export function docsRouter(deps: RouteDeps): Router {
+  const doc = openApiDocument({ basePath: deps.config.basePath });
+  const html = renderDocs(doc);
+  return new Router({ prefix: apiPrefix(deps) })
+    .get('/openapi.json', (ctx) => {
+      ctx.body = doc;
+    })
+    .get('/docs', (ctx) => {
+      ctx.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
+      ctx.type = 'text/html; charset=utf-8';
+      ctx.body = html;
+    });
+}

@@ -1,0 +1,94 @@
+import type { Logger } from 'pino';
+import type { AppDeps } from './app.ts';
+import { adminGroupsFor, type Config, ConfigError } from './config.ts';
+import { createDirectory, createSiteClient, detectProduct } from './directory/index.ts';
+import { createLogger } from './logger.ts';
+import { createServices } from './services/index.ts';
+import { loadSecretKey } from './services/secret-key.ts';
+import { createStore, type Store } from './store/index.ts';
+
+// Builds everything the app needs from the configuration: logger, store (migrated), key, services,
+// directory, and the shutdown hooks. Tests call this directly and drive createApp with supertest.
+
+export interface CompanionOverrides {
+  logger?: Logger;
+  clock?: () => Date;
+  fetch?: typeof fetch;
+  random?: (n: number) => Buffer;
+  // Time a request to the site may take before it counts as unreachable.
+  siteTimeoutMs?: number;
+}
+
+export interface Companion {
+  deps: AppDeps;
+  store: Store;
+  // Runs the registered hooks (newest first), then closes the database.
+  shutdown(): Promise<void>;
+}
+
+function secretKey(config: Config, random?: (n: number) => Buffer): Buffer {
+  try {
+    return loadSecretKey(config.secret, random);
+  } catch (err) {
+    const variable =
+      config.secret.kind === 'value'
+        ? 'ATA_SECRET'
+        : config.secret.kind === 'file'
+          ? 'ATA_SECRET_FILE'
+          : 'ATA_DATABASE_URL';
+    throw new ConfigError(variable, (err as Error).message);
+  }
+}
+
+export async function wireCompanion(config: Config, overrides: CompanionOverrides = {}): Promise<Companion> {
+  const logger = overrides.logger ?? createLogger({ level: config.logLevel });
+  const clock = overrides.clock ?? (() => new Date());
+  const site = createSiteClient({
+    siteUrl: config.siteUrl,
+    fetch: overrides.fetch,
+    timeoutMs: overrides.siteTimeoutMs,
+  });
+  const product = config.product ?? (await detectProduct(site));
+  const store = createStore(config.database);
+  const hooks: Array<() => Promise<void>> = [];
+  try {
+    await store.migrate();
+    const key = secretKey(config, overrides.random);
+    const services = createServices({ store, key, logger, clock, random: overrides.random });
+    const directory = createDirectory({
+      site,
+      product,
+      serviceAuth: config.serviceAuth,
+      adminGroups: adminGroupsFor(config, product),
+      clock,
+    });
+    const deps: AppDeps = {
+      config,
+      product,
+      logger,
+      clock,
+      directory,
+      ...services,
+      checkDatabase: () => store.ping(),
+      onClose: (hook) => hooks.push(hook),
+    };
+    let done: Promise<void> | undefined;
+    const shutdown = () => {
+      done ??= (async () => {
+        for (const hook of hooks.splice(0).reverse()) {
+          try {
+            await hook();
+          } catch (err) {
+            logger.error({ err }, 'shutdown hook failed');
+          }
+        }
+        await store.close();
+      })();
+      return done;
+    };
+    return { deps, store, shutdown };
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+}

@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, basic, DATABASES, type Harness, startHarness } from './harness.ts';
+
+// Who is calling: the site's session cookie (asked from the site), one of the caller's own API
+// tokens (for scripts), or the site password when password auth is allowed.
+describe.each(DATABASES)('identity on %s', (db) => {
+  describe.each(['jira9', 'confluence8'] as const)('%s', (flavour) => {
+    let h: Harness;
+    beforeAll(async () => {
+      h = await startHarness({ db, flavour });
+    });
+    afterAll(() => h?.close());
+
+    it('identifies a session-cookie user through the site', async () => {
+      const cookie = await h.login('alice');
+      const res = await h.http.get(api('/me')).set('Cookie', cookie).expect(200);
+      expect(res.body).toMatchObject({
+        username: 'alice',
+        isAdmin: false,
+        product: h.sim.product,
+        permissions: { useTokens: true, createOwnTokens: true, createTokensForOthers: false },
+        validityOptions: ['P1M', 'P2M', 'P3M', 'P4M', 'P5M', 'P6M', 'P1Y', 'P2Y', 'never'],
+      });
+      expect(res.body.displayName).toEqual(expect.any(String));
+    });
+
+    it('reports site administrators with every permission', async () => {
+      const res = await h.http
+        .get(api('/me'))
+        .set('Cookie', await h.login('admin'))
+        .expect(200);
+      expect(res.body).toMatchObject({
+        username: 'admin',
+        isAdmin: true,
+        permissions: { useTokens: true, createOwnTokens: true, createTokensForOthers: true },
+      });
+    });
+
+    it('refuses anonymous callers and a made-up session with 401', async () => {
+      const anonymous = await h.http.get(api('/me')).expect(401);
+      expect(anonymous.body.error.code).toBe('unauthorized');
+      await h.http.get(api('/me')).set('Cookie', 'JSESSIONID=forged').expect(401);
+    });
+
+    it('identifies a script by its own API token, as Basic user:token or Bearer', async () => {
+      const cookie = await h.login('bob');
+      const created = await h.http
+        .post(api('/tokens'))
+        .set('Cookie', cookie)
+        .send({ name: 'script', validity: 'P1M' })
+        .expect(201);
+      const secret: string = created.body.secret;
+      const asBasic = await h.http.get(api('/me')).set('Authorization', basic('bob', secret)).expect(200);
+      expect(asBasic.body.username).toBe('bob');
+      await h.http.get(api('/me')).set('Authorization', basic('BOB', secret)).expect(200);
+      const asBearer = await h.http.get(api('/tokens')).set('Authorization', `Bearer ${secret}`).expect(200);
+      expect(asBearer.body.map((t: { name: string }) => t.name)).toContain('script');
+      // The token is bob's: claiming it for alice fails, and so does a mistyped token.
+      await h.http.get(api('/me')).set('Authorization', basic('alice', secret)).expect(401);
+      const mistyped = `${secret.slice(0, -1)}${secret.endsWith('A') ? 'B' : 'A'}`;
+      await h.http.get(api('/me')).set('Authorization', basic('bob', mistyped)).expect(401);
+    });
+
+    it('accepts the site password only while password Basic auth is allowed', async () => {
+      const res = await h.http.get(api('/me')).set('Authorization', basic('carol', 'carol')).expect(200);
+      expect(res.body.username).toBe('carol');
+      await h.http.get(api('/me')).set('Authorization', basic('carol', 'wrong')).expect(401);
+      const adminCookie = await h.login('admin');
+      const settings = (await h.http.get(api('/admin/settings')).set('Cookie', adminCookie).expect(200)).body;
+      await h.http
+        .put(api('/admin/settings'))
+        .set('Cookie', adminCookie)
+        .send({ ...settings, passwordBasicAuth: false })
+        .expect(200);
+      const refused = await h.http.get(api('/me')).set('Authorization', basic('carol', 'carol')).expect(401);
+      expect(refused.body.error.message).toMatch(/password/i);
+      await h.http.put(api('/admin/settings')).set('Cookie', adminCookie).send(settings).expect(200);
+    });
+
+    it('refuses a token whose owner was deactivated on the site', async () => {
+      const cookie = await h.login('carol');
+      const { secret } = (
+        await h.http
+          .post(api('/tokens'))
+          .set('Cookie', cookie)
+          .send({ name: 'ci', validity: 'P1M' })
+          .expect(201)
+      ).body;
+      h.sim.state.setActive('carol', false);
+      try {
+        // carol's user record was never looked up by name before, so no cached copy hides the change.
+        await h.http.get(api('/me')).set('Authorization', basic('carol', secret)).expect(401);
+      } finally {
+        h.sim.state.setActive('carol', true);
+      }
+    });
+  });
+});
+
+describe.each(DATABASES)('site unreachable on %s', (db) => {
+  let h: Harness;
+  let cookie: string;
+  beforeAll(async () => {
+    h = await startHarness({ db });
+    cookie = await h.login('alice');
+    await h.stopSite();
+  });
+  afterAll(() => h?.close());
+
+  it('answers 503 with a clear message, never a guess', async () => {
+    const res = await h.http.get(api('/me')).set('Cookie', cookie).expect(503);
+    expect(res.body.error.code).toBe('site_unavailable');
+    expect(res.body.error.message).toMatch(/cannot be reached/);
+  });
+
+  it('reports not ready, while healthz still answers', async () => {
+    await h.http.get('/api-token-auth/healthz').expect(200);
+    const ready = await h.http.get('/api-token-auth/readyz').expect(503);
+    expect(ready.body.checks).toMatchObject({ database: 'ok' });
+    expect(ready.body.checks.site).not.toBe('ok');
+  });
+});
