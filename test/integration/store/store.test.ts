@@ -1,4 +1,9 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createStore } from '../../../server/store/index.ts';
 import { DATABASES, type TestDatabase } from './databases.ts';
 
 const token = (id: string, owner: string, createdAt: string, expiresAt: string | null) => ({
@@ -48,6 +53,17 @@ describe.each(DATABASES)('store on $name', ({ open }) => {
     });
     expect(found).not.toHaveProperty('secretHash');
     expect((await db.store.tokens.findByHash('t1'.padEnd(64, '0')))?.token.id).toBe('t1');
+  });
+
+  it('keeps unicode and SQL-looking names exactly', async () => {
+    db = await open();
+    await db.store.migrate();
+    const names = ['Déploiement 🚀 ñ 日本語', "x'); DROP TABLE tokens; --", 'a\\b%_"'];
+    for (const [i, name] of names.entries()) {
+      await db.store.tokens.insert({ ...token(`t${i}`, 'alice', '2026-01-01T00:00:00Z', null), name });
+    }
+    const stored = await db.store.tokens.listByOwner('alice');
+    expect(stored.map((t) => t.name).sort()).toEqual([...names].sort());
   });
 
   it('refuses a second token with the same hash', async () => {
@@ -112,5 +128,25 @@ describe.each(DATABASES)('store on $name', ({ open }) => {
       updatedAt: new Date('2026-01-02T00:00:00Z'),
     });
     expect(await db.store.permissions.get()).toBeNull();
+  });
+});
+
+describe('SQLite database URLs', () => {
+  it('resolves sqlite:relative paths against the working directory and sqlite:/// as absolute, in WAL mode', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'ata-url-'));
+    try {
+      const relative = createStore('sqlite:data/relative.sqlite', { cwd: dir });
+      expect(relative.sqliteFilename).toBe(path.join(dir, 'data', 'relative.sqlite'));
+      await relative.migrate();
+      await relative.tokens.insert(token('t1', 'alice', '2026-01-01T00:00:00Z', null));
+      // Write-ahead logging: the write sits in the -wal file beside the database.
+      expect(existsSync(path.join(dir, 'data', 'relative.sqlite-wal'))).toBe(true);
+      await relative.close();
+      const absolute = createStore(`sqlite://${path.join(dir, 'data', 'relative.sqlite')}`);
+      expect(await absolute.tokens.findById('t1')).toMatchObject({ owner: 'alice' });
+      await absolute.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
