@@ -122,7 +122,10 @@ export function registerJiraRest(
     const includeInactive = boolParam(ctx, 'includeInactive', false);
     const found = [...directory.users.values()]
       .filter((u) => (u.active ? includeActive : includeInactive))
-      .filter((u) => [u.name, u.displayName, u.email].some((s) => s.toLowerCase().includes(query)))
+      // Jira matches the start of the user name, of any word of the display name, or of the email address.
+      .filter((u) =>
+        [u.name, u.email, ...u.displayName.split(/\s+/)].some((s) => s.toLowerCase().startsWith(query)),
+      )
       .sort((a, b) => a.name.localeCompare(b.name));
     const start = intParam(ctx, 'startAt', 0);
     const max = intParam(ctx, 'maxResults', 50, 100);
