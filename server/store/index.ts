@@ -43,6 +43,22 @@ function repositories(db: Knex | Knex.Transaction): Repositories {
   };
 }
 
+/**
+ * Several companions sharing one PostgreSQL database may start at once; knex's own migration lock
+ * makes all but one fail. A transaction-scoped advisory lock (per schema) queues them instead,
+ * and the later ones find nothing left to do. SQLite has one companion per file.
+ */
+async function serialised(db: Knex, config: DatabaseConfig, work: () => Promise<unknown>): Promise<void> {
+  if (config.client === 'sqlite') {
+    await work();
+    return;
+  }
+  await db.transaction(async (trx) => {
+    await trx.raw(`select pg_advisory_xact_lock(hashtext('api-token-auth migrations ' || current_schema()))`);
+    await work();
+  });
+}
+
 export function createStore(database: string | DatabaseConfig, options: ConnectionOptions = {}): Store {
   const config = toDatabaseConfig(database, options.cwd);
   const db = connect(config, options);
@@ -52,12 +68,8 @@ export function createStore(database: string | DatabaseConfig, options: Connecti
     client: config.client,
     sqliteFilename: config.client === 'sqlite' ? config.filename : undefined,
     transaction: (work) => db.transaction((trx) => work(repositories(trx))),
-    async migrate() {
-      await db.migrate.latest(migrations);
-    },
-    async rollback() {
-      await db.migrate.rollback(migrations, true);
-    },
+    migrate: () => serialised(db, config, () => db.migrate.latest(migrations)),
+    rollback: () => serialised(db, config, () => db.migrate.rollback(migrations, true)),
     async ping() {
       await db.raw('select 1');
     },

@@ -15,6 +15,8 @@ export interface TestDatabase {
   store: Store;
   /** The SQLite file (SQLite only), for scanning its bytes. */
   sqliteFile?: string;
+  /** The PostgreSQL schema (PostgreSQL only), for more stores on the same data. */
+  schema?: string;
   /** Runs SQL beside the store, over a connection of its own (to prove what the database refuses). */
   exec(sql: string): Promise<void>;
   dispose(): Promise<void>;
@@ -58,6 +60,7 @@ async function postgres(): Promise<TestDatabase> {
   const store = createStore(POSTGRES_URL, { searchPath: schema });
   return {
     store,
+    schema,
     exec: (sql) => adminQuery(sql, schema),
     async dispose() {
       await store.close();

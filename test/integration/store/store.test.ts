@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createStore } from '../../../server/store/index.ts';
-import { DATABASES, type TestDatabase } from './databases.ts';
+import { DATABASES, POSTGRES_URL, type TestDatabase } from './databases.ts';
 
 const token = (id: string, owner: string, createdAt: string, expiresAt: string | null) => ({
   id,
@@ -128,6 +128,26 @@ describe.each(DATABASES)('store on $name', ({ open }) => {
       updatedAt: new Date('2026-01-02T00:00:00Z'),
     });
     expect(await db.store.permissions.get()).toBeNull();
+  });
+});
+
+describe('PostgreSQL shared by several companions', () => {
+  let db: TestDatabase;
+  afterEach(async () => {
+    await db?.dispose();
+  });
+
+  it('lets companions starting at once all migrate, one after the other', async () => {
+    db = await (DATABASES[1] as (typeof DATABASES)[number]).open();
+    const others = [0, 1, 2].map(() => createStore(POSTGRES_URL, { searchPath: db.schema }));
+    try {
+      const results = await Promise.allSettled([db.store.migrate(), ...others.map((s) => s.migrate())]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
+      await others[0]?.tokens.insert(token('t1', 'alice', '2026-01-01T00:00:00Z', null));
+      expect(await db.store.tokens.findById('t1')).toMatchObject({ owner: 'alice' });
+    } finally {
+      for (const store of others) await store.close();
+    }
   });
 });
 
