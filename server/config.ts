@@ -45,21 +45,21 @@ export class ConfigError extends Error {
 
 const nonEmpty = (s: string | undefined) => (s === undefined || s.trim() === '' ? undefined : s.trim());
 
+// zod runs every refinement even after .url() failed, so URLs are parsed without throwing.
+const urlOf = (u: string) => (URL.canParse(u) ? new URL(u) : null);
+
 const siteUrl = z
   .string()
   .url()
-  .refine((u) => /^https?:$/.test(new URL(u).protocol), 'must be an http(s) URL')
-  .refine((u) => !new URL(u).search && !new URL(u).hash, 'must not carry a query or fragment')
+  .refine((u) => /^https?:$/.test(urlOf(u)?.protocol ?? ''), 'must be an http(s) URL')
+  .refine((u) => !urlOf(u)?.search && !urlOf(u)?.hash, 'must not carry a query or fragment')
   .transform((u) => u.replace(/\/+$/, ''));
 
 const origin = z
   .string()
   .url()
-  .refine(
-    (u) => new URL(u).origin === u.replace(/\/$/, ''),
-    'must be an origin like https://jira.example.com',
-  )
-  .transform((u) => new URL(u).origin);
+  .refine((u) => urlOf(u)?.origin === u.replace(/\/$/, ''), 'must be an origin like https://jira.example.com')
+  .transform((u) => urlOf(u)?.origin ?? u);
 
 const splitList = (value: string | undefined) =>
   (value ?? '')
