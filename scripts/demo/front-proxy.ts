@@ -1,0 +1,210 @@
+import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * The routing a real deployment gets from the reverse proxy in front of the site, in a few lines of
+ * Node so that the demo and the end-to-end tests need no nginx. It follows the shipped nginx
+ * configuration (deploy/nginx): the companion is mounted at `/api-token-auth/` on the site's origin,
+ * every `/rest/` request is first checked with the companion's `auth_request` endpoint, and in token
+ * mode the site receives the identity header instead of the token. A client-supplied identity header
+ * is removed on every route.
+ */
+export interface FrontProxyOptions {
+  /** Port to listen on; 0 picks a free one. */
+  port: number;
+  host?: string;
+  /** Where the site really runs: origin plus context path, e.g. `http://127.0.0.1:41234/jira`. */
+  siteUrl: string;
+  /**
+   * Origin of the companion, which serves everything under `mountPath`. It may be set later with
+   * `setCompanionUrl`, because the companion must know the proxy's public URL before it starts.
+   */
+  companionUrl?: string;
+  mountPath?: string;
+  identityHeader?: string;
+  /** Local address for connections to the site: the only address the site trusts to assert identity. */
+  siteBindAddress?: string;
+}
+
+export interface RunningFrontProxy {
+  origin: string;
+  port: number;
+  setCompanionUrl(url: string): void;
+  close(): Promise<void>;
+}
+
+/**
+ * The path used to choose a route, normalised the way nginx does before matching a location
+ * (percent-decoded, dot segments resolved, slashes merged), so `/jira//rest/` or `/jira/%72est/`
+ * cannot slip past the check.
+ */
+function routingPath(url: string): string {
+  const { pathname } = new URL(url, 'http://front.invalid');
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    decoded = pathname;
+  }
+  return new URL(decoded.replace(/\/{2,}/g, '/'), 'http://front.invalid').pathname;
+}
+
+const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'upgrade'];
+
+export async function startFrontProxy(options: FrontProxyOptions): Promise<RunningFrontProxy> {
+  const mountPath = options.mountPath ?? '/api-token-auth';
+  const identityHeader = (options.identityHeader ?? 'X-Forwarded-User').toLowerCase();
+  const site = new URL(options.siteUrl);
+  let companion: URL | undefined = options.companionUrl ? new URL(options.companionUrl) : undefined;
+  const restPrefix = `${site.pathname.replace(/\/$/, '')}/rest/`;
+  const companionAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  const siteAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
+  const forwardedHeaders = (req: IncomingMessage): IncomingHttpHeaders => {
+    const headers: IncomingHttpHeaders = { ...req.headers };
+    for (const name of HOP_BY_HOP) delete headers[name];
+    delete headers[identityHeader];
+    const peer = req.socket.remoteAddress ?? '';
+    headers['x-forwarded-for'] = headers['x-forwarded-for'] ? `${headers['x-forwarded-for']}, ${peer}` : peer;
+    headers['x-real-ip'] = peer;
+    headers['x-forwarded-proto'] = 'http';
+    headers['x-forwarded-host'] = req.headers.host ?? '';
+    return headers;
+  };
+
+  const pipeTo = (
+    target: URL,
+    agent: http.Agent,
+    req: IncomingMessage,
+    res: ServerResponse,
+    headers: IncomingHttpHeaders,
+    localAddress?: string,
+  ) => {
+    const upstream = http.request(
+      {
+        hostname: target.hostname,
+        port: target.port,
+        method: req.method,
+        path: req.url,
+        headers,
+        agent,
+        ...(localAddress ? { localAddress } : {}),
+      },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on('error', () => {
+      if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
+      res.end('Bad gateway\n');
+    });
+    req.pipe(upstream);
+  };
+
+  /** The `auth_request` subrequest: a GET without a body that carries the client's headers. */
+  const checkWithCompanion = (req: IncomingMessage, headers: IncomingHttpHeaders, companion: URL) =>
+    new Promise<{ status: number; headers: IncomingHttpHeaders; body: string }>((resolve) => {
+      const subHeaders: IncomingHttpHeaders = {
+        ...headers,
+        'x-original-method': req.method ?? 'GET',
+        'x-original-uri': req.url ?? '/',
+      };
+      delete subHeaders['content-length'];
+      delete subHeaders['transfer-encoding'];
+      const sub = http.request(
+        {
+          hostname: companion.hostname,
+          port: companion.port,
+          method: 'GET',
+          path: `${mountPath}/authz/auth-request`,
+          headers: subHeaders,
+          agent: companionAgent,
+        },
+        (answer) => {
+          const chunks: Buffer[] = [];
+          answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+          answer.on('end', () =>
+            resolve({
+              status: answer.statusCode ?? 500,
+              headers: answer.headers,
+              body: Buffer.concat(chunks).toString('utf8'),
+            }),
+          );
+        },
+      );
+      sub.on('error', () => resolve({ status: 500, headers: {}, body: '' }));
+      sub.end();
+    });
+
+  const handleRest = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    headers: IncomingHttpHeaders,
+    companion: URL,
+  ) => {
+    const verdict = await checkWithCompanion(req, headers, companion);
+    if (verdict.status >= 200 && verdict.status < 300) {
+      if (verdict.headers['x-api-token-auth-mode'] === 'token') {
+        delete headers.authorization;
+        const user = verdict.headers[identityHeader];
+        if (typeof user === 'string' && user) headers[identityHeader] = user;
+      }
+      pipeTo(site, siteAgent, req, res, headers, options.siteBindAddress);
+      return;
+    }
+    // Like nginx: 401 and 403 reach the client, anything else is an internal error (fail closed).
+    req.resume();
+    if (verdict.status === 401 || verdict.status === 403) {
+      const passOn: Record<string, string> = { 'content-type': 'application/json' };
+      for (const name of ['www-authenticate', 'x-api-token-auth-reason', 'retry-after']) {
+        const value = verdict.headers[name];
+        if (typeof value === 'string') passOn[name] = value;
+      }
+      res.writeHead(verdict.status, passOn);
+      res.end(verdict.body);
+      return;
+    }
+    res.writeHead(500, { 'content-type': 'text/plain' });
+    res.end('500 Internal Server Error\n');
+  };
+
+  const server = http.createServer((req, res) => {
+    const headers = forwardedHeaders(req);
+    const path = routingPath(req.url ?? '/');
+    const toCompanion = path === mountPath || path.startsWith(`${mountPath}/`);
+    // Basic credentials are honoured by the site on any URL, not only under /rest/.
+    const mustCheck = path.startsWith(restPrefix) || req.headers.authorization !== undefined;
+    if (!toCompanion && !mustCheck) {
+      pipeTo(site, siteAgent, req, res, headers, options.siteBindAddress);
+    } else if (!companion) {
+      req.resume();
+      res.writeHead(503, { 'content-type': 'text/plain' });
+      res.end('The companion is still starting\n');
+    } else if (toCompanion) {
+      pipeTo(companion, companionAgent, req, res, headers);
+    } else {
+      void handleRest(req, res, headers, companion);
+    }
+  });
+  // Above the idle timeout of clients such as browsers' pools, as the companion does for nginx.
+  server.keepAliveTimeout = 65_000;
+
+  await new Promise<void>((resolve) => server.listen(options.port, options.host ?? '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const host = options.host ?? '127.0.0.1';
+  return {
+    origin: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    setCompanionUrl: (url) => {
+      companion = new URL(url);
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        companionAgent.destroy();
+        siteAgent.destroy();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
