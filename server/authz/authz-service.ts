@@ -63,6 +63,7 @@ export class AuthzService {
   readonly #lastUsed: LastUsedBatcher;
   readonly #ports: DecisionPorts;
   readonly #unsubscribe: Array<() => void> = [];
+  readonly #pendingAudits = new Set<Promise<void>>();
   #snapshot: Snapshot | undefined;
   #loading: Promise<Snapshot> | undefined;
 
@@ -145,6 +146,12 @@ export class AuthzService {
   async close(): Promise<void> {
     for (const stop of this.#unsubscribe.splice(0)) stop();
     await this.#lastUsed.close();
+    await this.settled();
+  }
+
+  /** Resolves once every audit record written so far is stored (they never delay a decision). */
+  async settled(): Promise<void> {
+    await Promise.all([...this.#pendingAudits]);
   }
 
   flushLastUsed(): Promise<void> {
@@ -208,7 +215,7 @@ export class AuthzService {
       );
     }
     if (!audit) return;
-    this.#deps.audit
+    const pending = this.#deps.audit
       .record({
         actor: (user ?? 'anonymous').toLowerCase(),
         action: auditActionFor(decision.reason),
@@ -217,6 +224,8 @@ export class AuthzService {
         remoteIp: decision.clientIp,
         details: { mode: decision.mode, method: request.method, path, reason: decision.reason },
       })
-      .catch((err) => logger.warn({ err }, 'could not write the authentication audit record'));
+      .catch((err) => logger.warn({ err }, 'could not write the authentication audit record'))
+      .finally(() => this.#pendingAudits.delete(pending));
+    this.#pendingAudits.add(pending);
   }
 }

@@ -3,12 +3,15 @@ import { adminAuditRouter } from './admin-audit.ts';
 import { adminDirectoryRouter } from './admin-directory.ts';
 import { adminPermissionsRouter } from './admin-permissions.ts';
 import { adminSettingsRouter } from './admin-settings.ts';
+import { adminThrottlesRouter } from './admin-throttles.ts';
 import { adminTokensRouter } from './admin-tokens.ts';
+import { authzRouter } from './authz.ts';
 import type { RouteDeps } from './deps.ts';
 import { docsRouter } from './docs.ts';
 import { healthRouter } from './health.ts';
 import { meRouter } from './me.ts';
 import { tokensRouter } from './tokens.ts';
+import { validateRouter } from './validate.ts';
 
 export type { RouteDeps } from './deps.ts';
 
@@ -24,5 +27,8 @@ export function routers(deps: RouteDeps): Router[] {
     adminTokensRouter(deps),
     adminDirectoryRouter(deps),
     adminAuditRouter(deps),
+    authzRouter(deps),
+    validateRouter(deps),
+    adminThrottlesRouter(deps),
   ];
 }

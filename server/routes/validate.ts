@@ -1,0 +1,102 @@
+import Router from '@koa/router';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { HeaderBag } from '../authz/client-ip.ts';
+import { headerSafe } from '../authz/http.ts';
+import { createValidateAccess, loadValidateSecret } from '../authz/validate-access.ts';
+import { AppError, notFound } from '../errors.ts';
+import { jsonBody } from '../middleware/json-body.ts';
+import { inputOf, validate } from '../middleware/validate.ts';
+import { authzServiceFor } from './authz.ts';
+import { apiPrefix, type RouteDeps } from './deps.ts';
+
+const headerValue = z.string().max(8192);
+
+/** What a plugin inside the site reports about the REST request it is about to serve. */
+export const ValidateRequest = z.strictObject({
+  method: z.string().regex(/^[A-Za-z]{1,20}$/, 'must be an HTTP method'),
+  path: z.string().min(1).max(8192),
+  /** Every Authorization header value of the request (a string for one, null or absent for none). */
+  authorization: z.union([headerValue, z.array(headerValue).max(8), z.null()]).optional(),
+  /** The request's remote address as the site sees it (its TCP peer). */
+  remoteAddress: z.string().max(64),
+  /** The other request headers; only the configured client-IP header is read. */
+  headers: z
+    .record(z.string().max(256), z.union([headerValue, z.array(headerValue).max(32)]))
+    .refine((h) => Object.keys(h).length <= 200, 'at most 200 headers')
+    .optional(),
+});
+type ValidateRequest = z.infer<typeof ValidateRequest>;
+
+export interface ValidateResponse {
+  decision: 'allow' | 'deny';
+  mode: string | null;
+  status: number;
+  user: string | null;
+  reason: string;
+  expiresAt?: string | null;
+  retryAfterSeconds?: number;
+}
+
+function lowerCased(headers: ValidateRequest['headers']): HeaderBag {
+  const bag: Record<string, string[]> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    bag[name.toLowerCase()] = [
+      ...(bag[name.toLowerCase()] ?? []),
+      ...(Array.isArray(value) ? value : [value]),
+    ];
+  }
+  return bag;
+}
+
+const authorizationList = (value: ValidateRequest['authorization']): string[] =>
+  value === null || value === undefined ? [] : Array.isArray(value) ? value : [value];
+
+/**
+ * `POST /api/v1/validate` for a plugin inside the site: the same decision as the proxy endpoints,
+ * as JSON. The HTTP status is 200 for every decision; the decision's own status is in the body.
+ */
+export function validateRouter(deps: RouteDeps): Router {
+  const router = new Router({ prefix: apiPrefix(deps) });
+  const secret = loadValidateSecret();
+  const authz = authzServiceFor(deps);
+  const allowed = secret === undefined ? undefined : createValidateAccess(secret);
+  return router.post(
+    '/validate',
+    async (ctx, next) => {
+      if (allowed === undefined)
+        throw notFound('The validate endpoint is off: set ATA_VALIDATE_SECRET to use it.');
+      if (!allowed(ctx.get('Authorization'))) {
+        throw new AppError(401, 'unauthorized', 'Send Authorization: Bearer <ATA_VALIDATE_SECRET>.');
+      }
+      return next();
+    },
+    jsonBody({ limit: '64kb' }),
+    validate({ body: ValidateRequest }),
+    async (ctx) => {
+      const { body } = inputOf<ValidateRequest>(ctx);
+      const decision = headerSafe(
+        await authz.check(
+          {
+            method: body.method.toUpperCase(),
+            path: body.path,
+            authorization: authorizationList(body.authorization),
+            peer: body.remoteAddress,
+            headers: lowerCased(body.headers),
+          },
+          ctx.state.logger as Logger | undefined,
+        ),
+      );
+      const response: ValidateResponse = {
+        decision: decision.decision,
+        mode: decision.mode,
+        status: decision.status,
+        user: decision.user,
+        reason: decision.reason,
+        ...(decision.token ? { expiresAt: decision.token.expiresAt?.toISOString() ?? null } : {}),
+        ...(decision.retryAfterSeconds ? { retryAfterSeconds: decision.retryAfterSeconds } : {}),
+      };
+      ctx.body = response;
+    },
+  );
+}
