@@ -16,10 +16,6 @@ function fromText(text: string, origin: string): Buffer {
 }
 
 function readKeyFile(path: string): Buffer {
-  // A key others can read lets them forge nothing but lets them test guessed secrets offline.
-  if ((statSync(path).mode & 0o077) !== 0) {
-    throw new Error(`the key file ${path} must be readable by its owner only (chmod 600)`);
-  }
   return fromText(readFileSync(path, 'utf8'), `the key file ${path}`);
 }
 
@@ -30,6 +26,12 @@ function loadOrGenerate(path: string, random: (n: number) => Buffer): Buffer {
     writeFileSync(path, `${random(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+  // The file we generate must stay private: with the key, anyone holding a copy of the database
+  // could test guessed secrets offline. (An operator's ATA_SECRET_FILE is taken as mounted, since
+  // secret volumes are often group-readable by design.)
+  if ((statSync(path).mode & 0o077) !== 0) {
+    throw new Error(`the key file ${path} must be readable by its owner only (chmod 600)`);
   }
   return readKeyFile(path);
 }

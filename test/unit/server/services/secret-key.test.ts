@@ -22,11 +22,12 @@ describe('token-hash key', () => {
     expect(again.equals(key)).toBe(true);
   });
 
-  it('refuses a key file others can read', async () => {
-    const file = path.join(dir, 'shared.key');
-    await writeFile(file, 'x'.repeat(64), { mode: 0o644 });
+  it('refuses a generated key file that others can read, but takes an operator-mounted one', async () => {
+    const file = path.join(dir, 'api-token-auth.key');
+    loadSecretKey({ kind: 'generated', path: file });
     await chmod(file, 0o644);
-    expect(() => loadSecretKey({ kind: 'file', path: file })).toThrow(/chmod 600/);
+    expect(() => loadSecretKey({ kind: 'generated', path: file })).toThrow(/chmod 600/);
+    expect(loadSecretKey({ kind: 'file', path: file })).toHaveLength(64);
   });
 
   it('takes ATA_SECRET and ATA_SECRET_FILE values of at least 32 characters', async () => {
