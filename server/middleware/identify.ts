@@ -4,8 +4,8 @@ import {
   type PermissionSet,
   type PermissionsDocument,
 } from '../../shared/permissions.ts';
-import { createClientIpResolver } from '../authz/client-ip.ts';
 import { authorizationValues, parseAuthorization } from '../authz/credentials.ts';
+import { compilePolicy } from '../authz/policy.ts';
 import type { Directory, DirectoryUser } from '../directory/index.ts';
 import { forbidden, unauthorized } from '../errors.ts';
 import type { RequestContext, Settings, TokenRecord } from '../services/types.ts';
@@ -43,11 +43,18 @@ async function viaToken(options: IdentifyOptions, secret: string, claimedUser: s
 export function identify(options: IdentifyOptions) {
   return async function identifyMiddleware(ctx: Context, next: Next) {
     const settings = await options.settings();
+    // The same address rules as the validation plane: a credential sent from outside the allowlists
+    // manages nothing, and a read-only token changes nothing.
+    const policy = compilePolicy(settings);
+    const remoteIp = policy.clientIp(ctx.req.socket.remoteAddress, ctx.req.headers);
     const credential = parseAuthorization(authorizationValues(ctx.req.rawHeaders));
+    if (credential.kind !== 'none' && !policy.addressAllowed(remoteIp)) {
+      throw forbidden('Your address is not allowed to use API tokens or passwords here.', 'ip_denied');
+    }
+    let token: TokenRecord | null = null;
     const cookie = ctx.get('Cookie');
     let user: DirectoryUser | null = null;
     let via: Caller['via'] = 'session';
-    let tokenId: string | null = null;
     switch (credential.kind) {
       case 'none':
         if (cookie) user = await options.directory.whoAmI({ cookie });
@@ -61,7 +68,7 @@ export function identify(options: IdentifyOptions) {
         );
         user = found.user;
         via = 'token';
-        tokenId = found.token.id;
+        token = found.token;
         break;
       }
       case 'basic-password':
@@ -85,11 +92,16 @@ export function identify(options: IdentifyOptions) {
     if (via === 'token' && !permissions.useTokens) {
       throw forbidden('You are not allowed to use API tokens.', 'permission_denied');
     }
-    const caller: Caller = { ...user, via, tokenId, permissions };
-    const remoteIp = createClientIpResolver(settings.reverseProxy)(
-      ctx.req.socket.remoteAddress,
-      ctx.req.headers,
-    );
+    if (token) {
+      if (!policy.tokenAddressAllowed(token.ipAllowlist, remoteIp)) {
+        throw forbidden('This API token may not be used from your address.', 'ip_denied');
+      }
+      const readOnly = token.scope === 'read-only' || policy.forceReadOnlyScope;
+      if (readOnly && !['GET', 'HEAD', 'OPTIONS'].includes(ctx.method)) {
+        throw forbidden('This API token is read-only.', 'read_only_token');
+      }
+    }
+    const caller: Caller = { ...user, via, tokenId: token?.id ?? null, permissions };
     const audit: RequestContext = { actor: user.username.toLowerCase(), remoteIp };
     ctx.state.caller = caller;
     ctx.state.audit = audit;

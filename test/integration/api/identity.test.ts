@@ -77,6 +77,46 @@ describe.each(DATABASES)('identity on %s', (db) => {
       await h.http.put(api('/admin/settings')).set('Cookie', adminCookie).send(settings).expect(200);
     });
 
+    it('holds a token to its own allowlist, the global allowlist and its scope', async () => {
+      const cookie = await h.login('bob');
+      const mint = async (body: object) =>
+        (
+          await h.http
+            .post(api('/tokens'))
+            .set('Cookie', cookie)
+            .send({ validity: 'P1M', ...body })
+            .expect(201)
+        ).body.secret as string;
+      const elsewhere = await mint({ name: 'elsewhere', ipAllowlist: ['10.0.0.0/8'] });
+      const here = await mint({ name: 'here', ipAllowlist: ['127.0.0.1'] });
+      const readOnly = await mint({ name: 'read only', scope: 'read-only' });
+      const denied = await h.http.get(api('/me')).set('Authorization', basic('bob', elsewhere)).expect(403);
+      expect(denied.body.error.code).toBe('ip_denied');
+      await h.http.get(api('/me')).set('Authorization', basic('bob', here)).expect(200);
+      await h.http.get(api('/tokens')).set('Authorization', `Bearer ${readOnly}`).expect(200);
+      const write = await h.http
+        .post(api('/tokens'))
+        .set('Authorization', `Bearer ${readOnly}`)
+        .send({ name: 'escalate', validity: 'never' })
+        .expect(403);
+      expect(write.body.error.code).toBe('read_only_token');
+      const adminCookie = await h.login('admin');
+      const settings = (await h.http.get(api('/admin/settings')).set('Cookie', adminCookie).expect(200)).body;
+      await h.http
+        .put(api('/admin/settings'))
+        .set('Cookie', adminCookie)
+        .send({ ...settings, ipAllowlist: ['192.0.2.0/24'] })
+        .expect(200);
+      try {
+        await h.http.get(api('/me')).set('Authorization', basic('bob', here)).expect(403);
+        await h.http.get(api('/me')).set('Authorization', basic('bob', 'bob')).expect(403);
+        // A browser session carries no Authorization header: the allowlist is for tokens and passwords.
+        await h.http.get(api('/me')).set('Cookie', cookie).expect(200);
+      } finally {
+        await h.http.put(api('/admin/settings')).set('Cookie', adminCookie).send(settings).expect(200);
+      }
+    });
+
     it('refuses a token whose owner was deactivated on the site', async () => {
       const cookie = await h.login('carol');
       const { secret } = (
