@@ -66,6 +66,21 @@ describe.each(DATABASES)('store on $name', ({ open }) => {
     expect(stored.map((t) => t.name).sort()).toEqual([...names].sort());
   });
 
+  it('inserts tokens in bulk', async () => {
+    db = await open();
+    await db.store.migrate();
+    const many = Array.from({ length: 1234 }, (_, i) => ({
+      ...token(`bulk-${i}`, `user${i % 3}`, '2026-01-01T00:00:00Z', '2026-02-01T00:00:00Z'),
+      secretHash: i.toString(16).padStart(64, '0'),
+    }));
+    await db.store.tokens.insertMany(many);
+    expect((await db.store.tokens.search({}, { limit: 1, offset: 0 })).total).toBe(1234);
+    expect(await db.store.tokens.listByOwner('user1')).toHaveLength(411);
+    expect((await db.store.tokens.findByHash((1233).toString(16).padStart(64, '0')))?.token.owner).toBe(
+      'user0',
+    );
+  });
+
   it('refuses a second token with the same hash', async () => {
     db = await open();
     await db.store.migrate();
