@@ -36,7 +36,6 @@ export function auiUrls(flavour: Flavour) {
     jquery: `${prefix}/${JQUERY_KEY}/jquery.min.js`,
     auiJs: `${aui}/aui-prototyping.js`,
     auiCss: `${aui}/aui-prototyping.css`,
-    darkCss: `${aui}/aui-prototyping-darkmode.css`,
     tokensCss: `${aui}/aui-prototyping-design-tokens-base-themes-css.css`,
   };
 }

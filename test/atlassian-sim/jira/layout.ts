@@ -50,19 +50,16 @@ export function renderJiraPage(ctx: SimContext, site: Site, options: JiraPageOpt
       : []),
   ];
   const urls = auiUrls(flavour);
-  const bodyClasses = [
-    'aui-layout',
-    dark ? 'aui-theme-dark' : 'aui-theme-default',
-    `page-type-${options.pageType}`,
-  ];
+  // Jira 10 themes through design tokens: AUI maps its variables to --ds-* whenever <html> names a theme other
+  // than "original", and the tokens stylesheet defines --ds-* per html[data-color-mode][data-theme].
   return renderPage(site, {
     title: `${options.title} - Jira`,
     htmlAttrs: flavour.hasDarkTheme
-      ? ` data-theme="dark:dark light:light spacing:spacing typography:typography" data-color-mode="${dark ? 'dark' : 'light'}"`
+      ? ` data-theme="dark:dark light:original spacing:spacing typography:typography" data-color-mode="${dark ? 'dark' : 'light'}"`
       : '',
-    styles: dark ? [urls.tokensCss, urls.darkCss] : [],
+    styles: flavour.hasDarkTheme ? [urls.tokensCss] : [],
     metas,
-    bodyAttrs: `id="jira" class="${bodyClasses.join(' ')}" data-version="${esc(flavour.version)}" data-aui-version="${esc(flavour.auiVersion)}"`,
+    bodyAttrs: `id="jira" class="aui-layout aui-theme-default page-type-${options.pageType}" data-version="${esc(flavour.version)}" data-aui-version="${esc(flavour.auiVersion)}"`,
     header: jiraHeader(site, { user, isAdmin, atlToken: token, destination: destinationOf(ctx) }),
     content: options.content,
   });

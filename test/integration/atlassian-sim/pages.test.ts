@@ -73,7 +73,7 @@ describe('Jira pages', () => {
     await call(`${sim('jira9').origin}${toggle}`, { cookie });
     const dark = (await call(`${base}/secure/Dashboard.jspa`, { cookie })).text;
     expect(dark).toContain('data-color-mode="dark"');
-    expect(dark).toContain('aui-prototyping-darkmode.css');
+    expect(dark).toContain('aui-prototyping-design-tokens-base-themes-css.css');
     expect((await call(`${base}/secure/Dashboard.jspa?theme=light`, { cookie })).text).toContain(
       'data-color-mode="light"',
     );
