@@ -8,9 +8,10 @@ import { observe } from '../observe.ts';
 
 export const ADMIN_LINK_ID = 'api-token-auth-admin-link';
 
+// Only the vertical admin sidebar: Confluence's header cog menu links to the user browser too.
 const ANCHORS = {
-  jira: 'ul.aui-nav a#user_browser, ul.aui-nav a#group_browser',
-  confluence: 'a[href*="/admin/users/browseusers.action"]',
+  jira: '.aui-navgroup-vertical ul.aui-nav a#user_browser',
+  confluence: '.aui-navgroup-vertical ul.aui-nav a[href*="/admin/users/browseusers.action"]',
 };
 
 export default defineFeature({
