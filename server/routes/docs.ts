@@ -10,6 +10,22 @@ const escapeHtml = (s: string) =>
 
 type Json = Record<string, unknown>;
 
+// A schema as indented JSON, with each reference turned into a link to its definition below.
+const schemaHtml = (schema: unknown) =>
+  escapeHtml(JSON.stringify(schema, null, 2)).replace(
+    /&quot;#\/components\/schemas\/([A-Za-z0-9_-]+)&quot;/g,
+    '<a href="#$1">&quot;#/components/schemas/$1&quot;</a>',
+  );
+
+const SCRIPT_EXAMPLE = `# Create a token in the user menu ("API Token Authentication"), then:
+curl -u alice:ata_… https://jira.example.com/rest/api/2/myself
+
+# Manage your own tokens from a script with one of them:
+curl -u alice:ata_… https://jira.example.com/api-token-auth/api/v1/tokens
+curl -u alice:ata_… -X POST -H 'Content-Type: application/json' \\
+     -d '{"name":"nightly build","validity":"P6M"}' \\
+     https://jira.example.com/api-token-auth/api/v1/tokens`;
+
 // A self-contained page (no scripts, no remote assets) rendering each operation from the document.
 function renderDocs(doc: Json): string {
   const paths = doc.paths as Record<string, Record<string, Json>>;
@@ -22,22 +38,19 @@ function renderDocs(doc: Json): string {
       ? `<p>Parameters: ${params.map((p) => `<code>${escapeHtml(p.name)}</code> (${p.in}${p.required ? ', required' : ''})`).join(', ')}</p>`
       : '';
     const body = requestBody
-      ? `<details><summary>Request body</summary><pre>${escapeHtml(JSON.stringify(requestBody, null, 2))}</pre></details>`
+      ? `<details><summary>Request body</summary><pre>${schemaHtml(requestBody)}</pre></details>`
       : '';
     const ok = (entry.responses as Record<string, { content?: Record<string, { schema?: unknown }> }>)?.[
       String(op.ok.status)
     ];
     const okSchema = ok?.content?.['application/json']?.schema;
     const response = okSchema
-      ? `<details><summary>Response ${op.ok.status}</summary><pre>${escapeHtml(JSON.stringify(okSchema, null, 2))}</pre></details>`
+      ? `<details><summary>Response ${op.ok.status}</summary><pre>${schemaHtml(okSchema)}</pre></details>`
       : `<p>Response ${op.ok.status}: ${escapeHtml(op.ok.description)}</p>`;
     return `<section><h3><span class="m ${op.method}">${op.method.toUpperCase()}</span> <code>${escapeHtml(op.path)}</code></h3><p>${escapeHtml(op.summary)}. <em>${escapeHtml(String(entry.description ?? ''))}</em></p>${paramList}${body}${response}</section>`;
   }).join('\n');
   const schemas = Object.entries((doc.components as { schemas: Json }).schemas)
-    .map(
-      ([id, s]) =>
-        `<h3 id="${escapeHtml(id)}">${escapeHtml(id)}</h3><pre>${escapeHtml(JSON.stringify(s, null, 2))}</pre>`,
-    )
+    .map(([id, s]) => `<h3 id="${escapeHtml(id)}">${escapeHtml(id)}</h3><pre>${schemaHtml(s)}</pre>`)
     .join('\n');
   const info = doc.info as { title: string; description: string };
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(info.title)}</title>
@@ -47,6 +60,7 @@ section{border-top:1px solid #dfe1e6;padding:.5em 0}pre{background:#f4f5f7;paddi
 .get{background:#0052cc}.post{background:#00875a}.put{background:#ff8b00}.delete{background:#de350b}</style></head>
 <body><h1>${escapeHtml(info.title)}</h1><p>${escapeHtml(info.description)}</p>
 <p>Errors: <code>{"error":{"code","message"}}</code>. Machine-readable: <a href="openapi.json">openapi.json</a>.</p>
+<h2>From a script</h2><pre>${escapeHtml(SCRIPT_EXAMPLE)}</pre>
 <h2>Operations</h2>${sections}<h2>Schemas</h2>${schemas}</body></html>`;
 }
 
