@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import * as api from '../shared/api.ts';
 import { PutSettingsRequest } from './routes/admin-settings.ts';
+import { ValidateRequest } from './routes/validate.ts';
 
 // The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with, so the
 // description cannot drift from the behaviour. One entry per operation.
@@ -8,12 +9,14 @@ import { PutSettingsRequest } from './routes/admin-settings.ts';
 interface Operation {
   method: 'get' | 'post' | 'put' | 'delete';
   path: string;
-  tag: 'Me' | 'Tokens' | 'Administration' | 'Audit' | 'Health' | 'Documentation';
+  tag: 'Me' | 'Tokens' | 'Administration' | 'Audit' | 'Validation' | 'Health' | 'Documentation';
   summary: string;
   access: string;
   body?: z.ZodType;
   query?: z.ZodObject;
   params?: z.ZodObject;
+  // Request headers the operation reads (the validation endpoints take their input from headers).
+  headers?: string[];
   ok: { status: number; schema?: z.ZodType; description: string; contentType?: string };
 }
 
@@ -200,6 +203,73 @@ export const OPERATIONS: Operation[] = [
   },
   {
     method: 'get',
+    path: '/api/v1/admin/throttles',
+    tag: 'Administration',
+    summary: 'Client addresses and usernames blocked after repeated failed token attempts',
+    access: admins,
+    ok: { status: 200, description: '{items: [...]}', contentType: 'application/json' },
+  },
+  {
+    method: 'delete',
+    path: '/api/v1/admin/throttles/addresses/{address}',
+    tag: 'Administration',
+    summary: 'Lift the block on a client address',
+    access: admins,
+    params: z.strictObject({ address: z.string() }),
+    ok: { status: 204, description: 'Lifted' },
+  },
+  {
+    method: 'delete',
+    path: '/api/v1/admin/throttles/users/{username}',
+    tag: 'Administration',
+    summary: 'Lift the block on a username',
+    access: admins,
+    params: User,
+    ok: { status: 204, description: 'Lifted' },
+  },
+  {
+    method: 'get',
+    path: '/authz/auth-request',
+    tag: 'Validation',
+    summary:
+      'nginx auth_request: decide on the REST request named by the headers; answers only 200, 401 or 403. Allowed: X-Api-Token-Auth-Mode, and in token mode the identity header and X-Api-Token-Expiration',
+    access: 'The reverse proxy (requests carry the client’s Authorization header)',
+    headers: ['X-Original-Method', 'X-Original-URI', 'Authorization'],
+    ok: { status: 200, description: 'Allowed' },
+  },
+  {
+    method: 'get',
+    path: '/authz/forward-auth',
+    tag: 'Validation',
+    summary:
+      'Traefik forwardAuth / Caddy forward_auth: the same decision; 429 with Retry-After when throttled',
+    access: 'The reverse proxy',
+    headers: ['X-Forwarded-Method', 'X-Forwarded-Uri', 'X-Forwarded-For', 'Authorization'],
+    ok: { status: 200, description: 'Allowed' },
+  },
+  {
+    method: 'get',
+    path: '/authz/ext-authz/{path}',
+    tag: 'Validation',
+    summary:
+      'Envoy ext_authz (HTTP service): any method, the original path appended; only exactly 200 allows',
+    access: 'The reverse proxy',
+    params: z.strictObject({ path: z.string() }),
+    headers: ['Authorization', 'X-Real-IP'],
+    ok: { status: 200, description: 'Allowed' },
+  },
+  {
+    method: 'post',
+    path: '/api/v1/validate',
+    tag: 'Validation',
+    summary:
+      'For a plugin inside the site: the decision as JSON {decision, mode, status, user, reason}; off (404) unless ATA_VALIDATE_SECRET is set',
+    access: 'Callers presenting Authorization: Bearer <ATA_VALIDATE_SECRET>',
+    body: ValidateRequest,
+    ok: { status: 200, description: 'The decision', contentType: 'application/json' },
+  },
+  {
+    method: 'get',
     path: '/readyz',
     tag: 'Health',
     summary: 'The database and the site are reachable (503 otherwise)',
@@ -259,7 +329,16 @@ export function openApiDocument(options: { basePath: string; version?: string })
       tags: [op.tag],
       summary: op.summary,
       description: `Access: ${op.access}.`,
-      parameters: [...parameters('path', op.params, convert), ...parameters('query', op.query, convert)],
+      parameters: [
+        ...parameters('path', op.params, convert),
+        ...parameters('query', op.query, convert),
+        ...(op.headers ?? []).map((name) => ({
+          name,
+          in: 'header',
+          required: false,
+          schema: { type: 'string' },
+        })),
+      ],
       ...(op.body
         ? {
             requestBody: {

@@ -31,11 +31,17 @@ describe.each(DATABASES)('documentation and health on %s', (db) => {
 
   it('documents only routes that exist: each answers something other than 404 without credentials', async () => {
     for (const op of OPERATIONS) {
-      const path = `${BASE}${op.path.replace('{id}', 'x').replace('{username}', 'bob')}`;
+      const concrete = op.path
+        .replace('{id}', 'x')
+        .replace('{username}', 'bob')
+        .replace('{address}', '192.0.2.1')
+        .replace('{path}', 'rest/api/2/myself');
+      const path = `${BASE}${concrete}`;
       const req = h.http[op.method](path);
       const res =
         op.method === 'get' ? await req : await req.set('Content-Type', 'application/json').send({});
-      expect([op.method, op.path, res.status]).not.toEqual([op.method, op.path, 404]);
+      // A route may answer 404 itself (e.g. validate while switched off), but never "no route".
+      expect(`${op.method} ${op.path} ${res.body?.error?.message ?? ''}`).not.toMatch(/No route for/);
     }
   });
 
