@@ -1,4 +1,4 @@
-import { q, type SiteClient, serviceCredentialRefused } from './site-client.ts';
+import { q, type SiteClient, type SiteResponse, serviceGet } from './site-client.ts';
 import type { DirectoryUser, ProductDirectory, SiteCredential, UserSummary } from './types.ts';
 import { credentialHeaders } from './types.ts';
 
@@ -30,21 +30,15 @@ export interface ConfluenceDirectoryOptions {
 // search endpoint is feature-detected and the members of confluence-users are the fallback.
 export function confluenceDirectory(options: ConfluenceDirectoryOptions): ProductDirectory {
   const { site } = options;
-  const service = (): Record<string, string> =>
-    options.serviceAuth ? { Authorization: options.serviceAuth } : {};
-  const asService = async (path: string) => {
-    const res = await site.get(path, service());
-    if (res.status === 401 || res.status === 403) throw serviceCredentialRefused(res.status);
-    return res;
-  };
+  const asService = serviceGet(site, options.serviceAuth);
   const adminGroups = new Set(options.adminGroups.map((g) => g.toLowerCase()));
 
-  async function allPages<T>(path: string, headers: Record<string, string>): Promise<T[]> {
+  // Pages through a Confluence list resource with the given getter (caller's or service credential).
+  async function allPages<T>(get: (path: string) => Promise<SiteResponse>, path: string): Promise<T[]> {
     const out: T[] = [];
     for (let page = 0; page < MAX_PAGES; page++) {
       const sep = path.includes('?') ? '&' : '?';
-      const res = await site.get(`${path}${sep}start=${page * PAGE}&limit=${PAGE}`, headers);
-      if (res.status === 401 || res.status === 403) throw serviceCredentialRefused(res.status);
+      const res = await get(`${path}${sep}start=${page * PAGE}&limit=${PAGE}`);
       if (res.status !== 200) break;
       const results = (res.body as Page<T> | null)?.results ?? [];
       out.push(...results);
@@ -53,8 +47,8 @@ export function confluenceDirectory(options: ConfluenceDirectoryOptions): Produc
     return out;
   }
 
-  const groupsOf = async (username: string, headers: Record<string, string>) =>
-    (await allPages<{ name?: string }>(`/rest/api/user/memberof?username=${q(username)}`, headers))
+  const groupsOf = async (username: string, get: (path: string) => Promise<SiteResponse>) =>
+    (await allPages<{ name?: string }>(get, `/rest/api/user/memberof?username=${q(username)}`))
       .map((g) => g.name)
       .filter((n): n is string => typeof n === 'string');
 
@@ -67,7 +61,7 @@ export function confluenceDirectory(options: ConfluenceDirectoryOptions): Produc
     isAdmin: groups.some((g) => adminGroups.has(g.toLowerCase())),
   });
 
-  const allGroups = () => allPages<{ name?: string }>('/rest/api/group', service());
+  const allGroups = () => allPages<{ name?: string }>(asService, '/rest/api/group');
 
   return {
     product: 'confluence',
@@ -76,13 +70,14 @@ export function confluenceDirectory(options: ConfluenceDirectoryOptions): Produc
       const me = await site.get('/rest/api/user/current?expand=status', headers);
       const body = me.body as ConfluenceUser | null;
       if (me.status !== 200 || body?.type !== 'known' || typeof body.username !== 'string') return null;
-      return toUser({ ...body, username: body.username }, await groupsOf(body.username, headers));
+      const asCaller = (path: string) => site.get(path, headers);
+      return toUser({ ...body, username: body.username }, await groupsOf(body.username, asCaller));
     },
     async lookupUser(username) {
       const res = await asService(`/rest/api/user?username=${q(username)}&expand=status`);
       const body = res.body as ConfluenceUser | null;
       if (res.status !== 200 || typeof body?.username !== 'string') return null;
-      return toUser({ ...body, username: body.username }, await groupsOf(body.username, service()));
+      return toUser({ ...body, username: body.username }, await groupsOf(body.username, asService));
     },
     async searchUsers(query, limit): Promise<UserSummary[]> {
       const cql = `user.fullname~"${query.replace(/["\\]/g, '')}"`;
@@ -95,7 +90,7 @@ export function confluenceDirectory(options: ConfluenceDirectoryOptions): Produc
           .map((u) => ({ username: u.username, displayName: u.displayName ?? u.username, active: true }));
       }
       const needle = query.toLowerCase();
-      const members = await allPages<ConfluenceUser>('/rest/api/group/confluence-users/member', service());
+      const members = await allPages<ConfluenceUser>(asService, '/rest/api/group/confluence-users/member');
       return members
         .filter((u): u is ConfluenceUser & { username: string } => typeof u.username === 'string')
         .filter((u) => `${u.username} ${u.displayName ?? ''}`.toLowerCase().includes(needle))

@@ -1,4 +1,4 @@
-import { q, type SiteClient, serviceCredentialRefused } from './site-client.ts';
+import { q, type SiteClient, serviceGet } from './site-client.ts';
 import type { DirectoryUser, ProductDirectory, SiteCredential, UserSummary } from './types.ts';
 import { credentialHeaders } from './types.ts';
 
@@ -31,13 +31,7 @@ export interface JiraDirectoryOptions {
 // (ADMINISTER or SYSTEM_ADMIN; group names are not relied on for the caller).
 export function jiraDirectory(options: JiraDirectoryOptions): ProductDirectory {
   const { site } = options;
-  const service = (): Record<string, string> =>
-    options.serviceAuth ? { Authorization: options.serviceAuth } : {};
-  const asService = async (path: string) => {
-    const res = await site.get(path, service());
-    if (res.status === 401 || res.status === 403) throw serviceCredentialRefused(res.status);
-    return res;
-  };
+  const asService = serviceGet(site, options.serviceAuth);
   const adminGroups = new Set(options.adminGroups.map((g) => g.toLowerCase()));
 
   return {

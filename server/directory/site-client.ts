@@ -61,7 +61,7 @@ export function createSiteClient(options: SiteClientOptions): SiteClient {
 }
 
 // The service credential was refused or lacks rights: an operator problem, reported as such.
-export function serviceCredentialRefused(status: number): AppError {
+function serviceCredentialRefused(status: number): AppError {
   return new AppError(
     503,
     'site_unavailable',
@@ -70,3 +70,13 @@ export function serviceCredentialRefused(status: number): AppError {
 }
 
 export const q = encodeURIComponent;
+
+// GET with the service credential (ATA_SERVICE_AUTH); a refusal is the operator's problem: 503.
+export function serviceGet(site: SiteClient, serviceAuth: string | undefined) {
+  const headers: Record<string, string> = serviceAuth ? { Authorization: serviceAuth } : {};
+  return async (path: string): Promise<SiteResponse> => {
+    const res = await site.get(path, headers);
+    if (res.status === 401 || res.status === 403) throw serviceCredentialRefused(res.status);
+    return res;
+  };
+}

@@ -1,5 +1,6 @@
 import Router from '@koa/router';
-import { OPERATIONS, openApiDocument } from '../openapi.ts';
+import { openApiDocument } from '../openapi.ts';
+import { OPERATIONS } from '../openapi-operations.ts';
 import { apiPrefix, type RouteDeps } from './deps.ts';
 
 const escapeHtml = (s: string) =>

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OPERATIONS } from '../../../server/openapi.ts';
+import { OPERATIONS } from '../../../server/openapi-operations.ts';
 import { api, BASE, DATABASES, type Harness, startHarness } from './harness.ts';
 
 describe.each(DATABASES)('documentation and health on %s', (db) => {
