@@ -25,7 +25,8 @@ Environment:
   ATA_IDENTITY_HEADER   Header that tells the site who a token belongs to (X-Forwarded-User).
   ATA_ADMIN_GROUPS      Comma-separated groups whose members count as site administrators
                         when looked up by name.
-  ATA_ALLOWED_ORIGINS   Extra origins (comma-separated) allowed to call the management API.
+  ATA_ALLOWED_ORIGINS   Extra origins (comma-separated) allowed to call the management API,
+                        e.g. a front proxy's origin or chrome-extension://<id>.
   ATA_LOG_LEVEL         fatal | error | warn | info | debug | trace | silent (default info).
 `;
 

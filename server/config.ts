@@ -55,11 +55,17 @@ const siteUrl = z
   .refine((u) => !urlOf(u)?.search && !urlOf(u)?.hash, 'must not carry a query or fragment')
   .transform((u) => u.replace(/\/+$/, ''));
 
+// Browser-extension origins (the extension's background calling a companion on another origin)
+// have no URL origin in WHATWG terms, so they are matched literally.
+const extensionOrigin = /^(chrome|moz)-extension:\/\/[A-Za-z0-9-]{1,64}$/;
+
 const origin = z
   .string()
-  .url()
-  .refine((u) => urlOf(u)?.origin === u.replace(/\/$/, ''), 'must be an origin like https://jira.example.com')
-  .transform((u) => urlOf(u)?.origin ?? u);
+  .refine(
+    (u) => extensionOrigin.test(u) || urlOf(u)?.origin === u.replace(/\/$/, ''),
+    'must be an origin like https://jira.example.com or chrome-extension://<id>',
+  )
+  .transform((u) => (extensionOrigin.test(u) ? u : (urlOf(u)?.origin ?? u)));
 
 const splitList = (value: string | undefined) =>
   (value ?? '')

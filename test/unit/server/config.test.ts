@@ -72,6 +72,18 @@ describe('configuration', () => {
     }
   });
 
+  it('accepts extra origins, browser-extension origins included', () => {
+    const env = {
+      ...site,
+      ATA_ALLOWED_ORIGINS: 'http://127.0.0.1:2990/, chrome-extension://abcdefghijklmnop',
+    };
+    expect(loadConfig(env).allowedOrigins).toEqual([
+      'https://jira.example.com',
+      'http://127.0.0.1:2990',
+      'chrome-extension://abcdefghijklmnop',
+    ]);
+  });
+
   it('uses the product default admin groups unless ATA_ADMIN_GROUPS says otherwise', () => {
     expect(adminGroupsFor(loadConfig(site), 'jira')).toEqual([
       'jira-administrators',
