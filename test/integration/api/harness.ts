@@ -21,6 +21,20 @@ export const BASE = '/api-token-auth';
 export const api = (p: string) => `${BASE}/api/v1${p}`;
 const PG_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/test';
 
+// The documented defaults, as the API returns them.
+export const DEFAULT_SETTINGS = {
+  maxValidity: 'never',
+  ipAllowlist: [],
+  reverseProxy: { enabled: false, trustedProxies: [], clientIpHeader: 'X-Forwarded-For' },
+  passwordBasicAuth: true,
+  auditAuthentications: false,
+  forceReadOnlyScope: false,
+};
+export const DEFAULT_PERMISSIONS = {
+  useTokens: { everyone: true, groups: [] },
+  createOwnTokens: { everyone: true, groups: [] },
+  createTokensForOthers: { everyone: false, groups: [] },
+};
 export interface TestDatabase {
   url: string;
   sqliteFile?: string;
