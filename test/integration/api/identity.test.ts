@@ -1,3 +1,5 @@
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, basic, DATABASES, type Harness, startHarness } from './harness.ts';
 
@@ -40,6 +42,43 @@ describe.each(DATABASES)('identity on %s', (db) => {
       const anonymous = await h.http.get(api('/me')).expect(401);
       expect(anonymous.body.error.code).toBe('unauthorized');
       await h.http.get(api('/me')).set('Cookie', 'JSESSIONID=forged').expect(401);
+    });
+
+    it('never trusts identity or forwarding headers sent by the caller', async () => {
+      await h.http.get(api('/me')).set('X-Forwarded-User', 'admin').set('X-AUSERNAME', 'admin').expect(401);
+      const cookie = await h.login('alice');
+      const res = await h.http
+        .get(api('/me'))
+        .set('Cookie', cookie)
+        .set('X-Forwarded-User', 'admin')
+        .expect(200);
+      expect(res.body).toMatchObject({ username: 'alice', isAdmin: false });
+      await h.http
+        .get(api('/admin/settings'))
+        .set('Cookie', cookie)
+        .set('X-Forwarded-User', 'admin')
+        .expect(403);
+    });
+
+    it('refuses two Authorization headers, though Node would keep the first (valid) one', async () => {
+      const server = createServer(h.app.callback());
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      try {
+        const { port } = server.address() as AddressInfo;
+        const status = await new Promise<number | undefined>((resolve, reject) => {
+          const headers = ['Host', `127.0.0.1:${port}`, 'Authorization', basic('alice', 'alice')];
+          headers.push('Authorization', basic('bob', 'bob'));
+          request({ host: '127.0.0.1', port, path: api('/me'), headers }, (res) => {
+            res.resume();
+            resolve(res.statusCode);
+          })
+            .on('error', reject)
+            .end();
+        });
+        expect(status).toBe(401);
+      } finally {
+        server.close();
+      }
     });
 
     it('identifies a script by its own API token, as Basic user:token or Bearer', async () => {
