@@ -61,6 +61,7 @@ export function confluenceDirectory(options: ConfluenceDirectoryOptions): Produc
     isAdmin: groups.some((g) => adminGroups.has(g.toLowerCase())),
   });
 
+  let hasUserSearch = true;
   const allGroups = () => allPages<{ name?: string }>(asService, '/rest/api/group');
 
   return {
@@ -81,8 +82,12 @@ export function confluenceDirectory(options: ConfluenceDirectoryOptions): Produc
     },
     async searchUsers(query, limit): Promise<UserSummary[]> {
       const cql = `user.fullname~"${query.replace(/["\\]/g, '')}"`;
-      const res = await asService(`/rest/api/search/user?cql=${q(cql)}&limit=${limit}`);
-      if (res.status === 200) {
+      const res = hasUserSearch
+        ? await asService(`/rest/api/search/user?cql=${q(cql)}&limit=${limit}`)
+        : undefined;
+      // Data Center answers 404: remember that, and list members of confluence-users instead.
+      if (res?.status === 404) hasUserSearch = false;
+      if (res?.status === 200) {
         const results = (res.body as Page<{ user?: ConfluenceUser }> | null)?.results ?? [];
         return results
           .map((r) => r.user)
