@@ -4,7 +4,7 @@ import {
   type PermissionSet,
   type PermissionsDocument,
 } from '../../shared/permissions.ts';
-import { authorizationValues, parseAuthorization } from '../authz/credentials.ts';
+import { authorizationValues, type Credential, parseAuthorization } from '../authz/credentials.ts';
 import { compilePolicy } from '../authz/policy.ts';
 import type { Directory, DirectoryUser } from '../directory/index.ts';
 import { forbidden, unauthorized } from '../errors.ts';
@@ -35,6 +35,50 @@ async function viaToken(options: IdentifyOptions, secret: string, claimedUser: s
   return { user, token };
 }
 
+interface Resolved {
+  user: DirectoryUser | null;
+  via: Caller['via'];
+  token: TokenRecord | null;
+}
+
+// One answer per kind of credential; anything malformed or foreign is a 401.
+async function resolve(
+  options: IdentifyOptions,
+  ctx: Context,
+  credential: Credential,
+  passwordBasicAuth: boolean,
+): Promise<Resolved> {
+  const asSite = (via: Caller['via']) =>
+    options.directory
+      .whoAmI({ authorization: ctx.get('Authorization') })
+      .then((user): Resolved => ({ user, via, token: null }));
+  switch (credential.kind) {
+    case 'none': {
+      const cookie = ctx.get('Cookie');
+      return {
+        user: cookie ? await options.directory.whoAmI({ cookie }) : null,
+        via: 'session',
+        token: null,
+      };
+    }
+    case 'basic-token':
+    case 'bearer-token': {
+      const claimed = credential.kind === 'basic-token' ? credential.username : null;
+      return { ...(await viaToken(options, credential.secret, claimed)), via: 'token' };
+    }
+    case 'basic-password':
+      if (!passwordBasicAuth) {
+        throw unauthorized('Password authentication is switched off on this site: use an API token.');
+      }
+      return asSite('password');
+    case 'bearer-other':
+      // The site's own personal access tokens: the site decides who they belong to.
+      return asSite('site-token');
+    default:
+      throw unauthorized('The Authorization header is not one this server accepts.');
+  }
+}
+
 /**
  * Resolves who is calling, always by asking the site (or, for our own tokens, the token store plus
  * the site): a session cookie or site credential is forwarded unchanged; our own tokens are
@@ -51,48 +95,13 @@ export function identify(options: IdentifyOptions) {
     if (credential.kind !== 'none' && !policy.addressAllowed(remoteIp)) {
       throw forbidden('Your address is not allowed to use API tokens or passwords here.', 'ip_denied');
     }
-    let token: TokenRecord | null = null;
-    const cookie = ctx.get('Cookie');
-    let user: DirectoryUser | null = null;
-    let via: Caller['via'] = 'session';
-    switch (credential.kind) {
-      case 'none':
-        if (cookie) user = await options.directory.whoAmI({ cookie });
-        break;
-      case 'basic-token':
-      case 'bearer-token': {
-        const found = await viaToken(
-          options,
-          credential.secret,
-          credential.kind === 'basic-token' ? credential.username : null,
-        );
-        user = found.user;
-        via = 'token';
-        token = found.token;
-        break;
-      }
-      case 'basic-password':
-        if (!settings.passwordBasicAuth) {
-          throw unauthorized('Password authentication is switched off on this site: use an API token.');
-        }
-        user = await options.directory.whoAmI({ authorization: ctx.get('Authorization') });
-        via = 'password';
-        break;
-      case 'bearer-other':
-        // The site's own personal access tokens: the site decides who they belong to.
-        user = await options.directory.whoAmI({ authorization: ctx.get('Authorization') });
-        via = 'site-token';
-        break;
-      default:
-        throw unauthorized('The Authorization header is not one this server accepts.');
-    }
+    const { user, via, token } = await resolve(options, ctx, credential, settings.passwordBasicAuth);
     if (!user) throw unauthorized();
     if (!user.active) throw forbidden('Your account is deactivated on the site.', 'user_inactive');
     const permissions = evaluatePermissions(await options.permissions(), user);
-    if (via === 'token' && !permissions.useTokens) {
-      throw forbidden('You are not allowed to use API tokens.', 'permission_denied');
-    }
     if (token) {
+      if (!permissions.useTokens)
+        throw forbidden('You are not allowed to use API tokens.', 'permission_denied');
       if (!policy.tokenAddressAllowed(token.ipAllowlist, remoteIp)) {
         throw forbidden('This API token may not be used from your address.', 'ip_denied');
       }
