@@ -189,6 +189,17 @@ describe.each(DATABASES)('administration on %s', (db) => {
     expect(lines.every((r: { action: string }) => r.action === 'settings.changed')).toBe(true);
   });
 
+  it('lets an administrator script the admin API with their own token (admin from ATA_ADMIN_GROUPS)', async () => {
+    const { secret } = (
+      await as(admin, 'post', '/tokens', { name: 'admin script', validity: 'P1M' }).expect(201)
+    ).body;
+    const res = await h.http.get(api('/admin/settings')).set('Authorization', `Bearer ${secret}`).expect(200);
+    expect(res.body).toEqual(SETTINGS);
+    const { secret: alices } = (await as(alice, 'post', '/tokens', { name: 'alice script', validity: 'P1M' }))
+      .body;
+    await h.http.get(api('/admin/settings')).set('Authorization', `Bearer ${alices}`).expect(403);
+  });
+
   it('searches site users and groups for the pickers', async () => {
     const users = (await as(admin, 'get', '/admin/users/search?q=al').expect(200)).body.users;
     expect(users.map((u: { username: string }) => u.username)).toContain('alice');
