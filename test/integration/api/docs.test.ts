@@ -1,3 +1,4 @@
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPERATIONS } from '../../../server/openapi-operations.ts';
 import { api, BASE, DATABASES, type Harness, startHarness } from './harness.ts';
@@ -22,6 +23,10 @@ describe.each(DATABASES)('documentation and health on %s', (db) => {
     expect(res.body.components.schemas.Settings.required).toEqual(
       expect.arrayContaining(['maxValidity', 'ipAllowlist', 'reverseProxy', 'passwordBasicAuth']),
     );
+    // Valid against the official OpenAPI 3.1 schema.
+    const result = await new Validator().validate(res.body);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
     // Every $ref points at a component that exists.
     const refs = [...JSON.stringify(res.body).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map(
       (m) => m[1],
