@@ -41,8 +41,9 @@ export function createApp(deps: AppDeps): Koa {
     }),
   ];
   app.use(requestContext({ logger: deps.logger }));
-  app.use(errorHandler({ logger: deps.logger }));
+  // Outside the error handler, so error responses carry the headers too.
   app.use(securityHeaders());
+  app.use(errorHandler({ logger: deps.logger }));
   for (const router of routers({ ...deps, managementGuard })) app.use(router.routes());
   return app;
 }

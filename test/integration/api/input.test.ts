@@ -49,6 +49,8 @@ describe.each(DATABASES)('input and secrets on %s', (db) => {
       .expect(400);
     const huge = await post({ name: 'x', validity: 'P1M', pad: 'y'.repeat(200_000) }).expect(413);
     expect(huge.body.error.code).toBe('payload_too_large');
+    expect(huge.headers['x-content-type-options']).toBe('nosniff');
+    expect(huge.headers['cache-control']).toBe('no-store');
     expect(await tokenCount()).toBe(before);
   });
 
