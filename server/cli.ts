@@ -27,6 +27,8 @@ Environment:
                         when looked up by name.
   ATA_ALLOWED_ORIGINS   Extra origins (comma-separated) allowed to call the management API,
                         e.g. a front proxy's origin or chrome-extension://<id>.
+  ATA_VALIDATE_SECRET   Shared secret (≥ 32 chars) that switches on POST /api/v1/validate for a
+                        plugin inside the site; the endpoint is off without it.
   ATA_LOG_LEVEL         fatal | error | warn | info | debug | trace | silent (default info).
 `;
 
