@@ -47,9 +47,12 @@ export function pageBelongsToSite(pageUrl: string, siteUrl: string): boolean {
   return prefix === '' || page.pathname === prefix || page.pathname.startsWith(`${prefix}/`);
 }
 
-/** The companion's default location: mounted on the site's origin under `/api-token-auth`. */
+/**
+ * The companion's default location: `<site>/api-token-auth`, under the context path, because
+ * the site's session cookie is scoped to the context path and must reach the companion.
+ */
 export function defaultCompanionUrl(siteUrl: string): string {
-  return `${new URL(siteUrl).origin}/api-token-auth`;
+  return `${siteUrl.replace(/\/+$/, '')}/api-token-auth`;
 }
 
 /** Parses the build-time list `ATA_EXTENSION_SITES` (comma or whitespace separated). */

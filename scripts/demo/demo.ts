@@ -44,6 +44,10 @@ export interface DemoOptions {
 
 /** The site believes identity headers only from this address, which only the front proxy uses. */
 const PROXY_ADDRESS = '127.0.0.2';
+/**
+ * Mounted under the site's context path: the site's session cookie carries `Path=<context path>`
+ * (Tomcat sets it so), so a companion outside it would never see the cookie of a logged-in person.
+ */
 const MOUNT_PATH = '/api-token-auth';
 
 export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo> {
@@ -67,7 +71,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       const front = await startFrontProxy({
         port: spec.port,
         siteUrl: simulator.baseUrl,
-        mountPath: MOUNT_PATH,
+        mountPath: `${spec.contextPath}${MOUNT_PATH}`,
         siteBindAddress: PROXY_ADDRESS,
       });
       closers.push(() => front.close());
@@ -77,7 +81,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
         ATA_PRODUCT: simulator.product,
         ATA_DATABASE_URL: `sqlite:${path.join(dataDir, `${spec.name.toLowerCase()}.sqlite`)}`,
         ATA_LISTEN: '127.0.0.1:0',
-        ATA_BASE_PATH: MOUNT_PATH,
+        ATA_BASE_PATH: `${spec.contextPath}${MOUNT_PATH}`,
         // The site's own personal access token passes the proxy unchanged, even with password
         // Basic auth switched off, and never counts as a failed login.
         ATA_SERVICE_AUTH: `Bearer ${simulator.state.createPersonalAccessToken('admin')}`,
@@ -92,7 +96,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
         name: spec.name,
         product: simulator.product,
         url,
-        companionUrl: new URL(MOUNT_PATH, url).href,
+        companionUrl: `${url}${MOUNT_PATH}`,
         simulator,
       });
     }

@@ -49,9 +49,9 @@ describe('site URLs', () => {
     expect(pageBelongsToSite('http://h:1/anything', 'http://h:1')).toBe(true);
   });
 
-  it('puts the companion on the site’s origin by default', () => {
+  it('puts the companion under the site’s context path by default, where the session cookie reaches', () => {
     expect(defaultCompanionUrl('https://wiki.example.com/confluence')).toBe(
-      'https://wiki.example.com/api-token-auth',
+      'https://wiki.example.com/confluence/api-token-auth',
     );
   });
 
