@@ -40,7 +40,7 @@ export function createApp(deps: AppDeps): Koa {
       permissions: () => deps.permissions.get(),
     }),
   ];
-  app.use(requestContext({ logger: deps.logger }));
+  app.use(requestContext({ logger: deps.logger, quietPrefix: `${deps.config.basePath}/authz/` }));
   // Outside the error handler, so error responses carry the headers too.
   app.use(securityHeaders());
   app.use(errorHandler({ logger: deps.logger }));

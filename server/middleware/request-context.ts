@@ -7,6 +7,9 @@ const safeRequestId = /^[A-Za-z0-9._-]{1,64}$/;
 
 export interface RequestContextOptions {
   logger: Logger;
+  // Paths whose access line is logged at debug level: the validation plane answers every REST
+  // request of the site and logs its own decisions, so an info line per call would only add cost.
+  quietPrefix?: string;
 }
 
 // Gives every request an id (echoed as X-Request-Id) and a child logger, and logs one line per request.
@@ -23,7 +26,8 @@ export function requestContext(options: RequestContextOptions) {
     try {
       await next();
     } finally {
-      logger.info(
+      const level = options.quietPrefix && ctx.path.startsWith(options.quietPrefix) ? 'debug' : 'info';
+      logger[level](
         {
           method: ctx.method,
           path: ctx.path,
