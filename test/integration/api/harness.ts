@@ -109,7 +109,14 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     ATA_LOG_LEVEL: 'debug',
     ...options.env,
   });
-  const companion = await wireCompanion(config, { logger: createLogger({ level: 'debug', destination }) });
+  const companion = await wireCompanion(config, {
+    logger: createLogger({ level: 'debug', destination }),
+  }).catch(async (err: unknown) => {
+    // Leave nothing behind when the companion cannot start.
+    await sim.close();
+    await db.drop();
+    throw err;
+  });
   const app = createApp(companion.deps);
   const login = async (username: string, password = username) => {
     const loginPath = sim.product === 'jira' ? '/login.jsp' : '/dologin.action';
