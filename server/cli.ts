@@ -92,9 +92,13 @@ async function migrate(io: CliIo, rollback: boolean): Promise<number> {
 export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
-    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    if (command === undefined) {
+      io.stderr(USAGE);
+      return 2;
+    }
+    if (command === '--help' || command === '-h' || command === 'help') {
       io.stdout(USAGE);
-      return command === undefined ? 2 : 0;
+      return 0;
     }
     if (command === 'serve' && rest.length === 0) return await serve(io);
     if (command === 'migrate' && (rest.length === 0 || (rest.length === 1 && rest[0] === '--rollback'))) {
