@@ -119,7 +119,7 @@ export class AuthzService {
     let decision: Decision;
     let policy: AuthzPolicy | undefined;
     try {
-      policy = (await this.#current()).policy;
+      policy = (this.#fresh() ?? (await this.#current())).policy;
       decision = await decide(request, this.#ports);
     } catch (err) {
       // Only the settings read can get here (the engine itself never throws): refuse.
@@ -156,6 +156,14 @@ export class AuthzService {
 
   flushLastUsed(): Promise<void> {
     return this.#lastUsed.flush();
+  }
+
+  /** The snapshot when it needs no reload: the common case, answered without a promise. */
+  #fresh(): Snapshot | undefined {
+    const snapshot = this.#snapshot;
+    return snapshot && this.#deps.clock().getTime() - snapshot.loadedAt <= SNAPSHOT_REFRESH_MS
+      ? snapshot
+      : undefined;
   }
 
   async #current(): Promise<Snapshot> {

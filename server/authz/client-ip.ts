@@ -21,6 +21,19 @@ export type AddressMatcher = (address: string) => boolean;
  */
 export function canonicalAddress(raw: string | undefined | null): string | null {
   if (!raw) return null;
+  const known = canonical.get(raw);
+  if (known !== undefined) return known;
+  const result = parseCanonical(raw);
+  // The same few addresses (proxies, busy clients) come again and again: remember them, boundedly.
+  if (canonical.size >= MAX_REMEMBERED) canonical.clear();
+  canonical.set(raw, result);
+  return result;
+}
+
+const MAX_REMEMBERED = 4096;
+const canonical = new Map<string, string | null>();
+
+function parseCanonical(raw: string): string | null {
   if (ipaddr.IPv4.isValidFourPartDecimal(raw)) return ipaddr.IPv4.parse(raw).toString();
   if (!ipaddr.IPv6.isValid(raw)) return null;
   // `::ffff:10.0.0.1` is how Node reports IPv4 peers on a dual-stack socket: compare as IPv4.

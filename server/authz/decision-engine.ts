@@ -66,8 +66,10 @@ export interface DecisionPorts {
     set(secret: string, resolved: ResolvedToken): void;
   };
   throttle: {
-    /** Seconds to wait when the address or the name is throttled, else 0. */
-    blockedFor(clientIp: string | null, username: string | null): Promise<number>;
+    /** Seconds the address must wait before trying tokens again, else 0. */
+    addressBlockedFor(clientIp: string | null): number;
+    /** Seconds during which wrong tokens for this name are answered as throttled, else 0. */
+    userBlockedFor(username: string): number;
     recordFailure(clientIp: string | null, username: string | null): Promise<void>;
   };
   clock(): Date;
@@ -158,14 +160,20 @@ export async function decide(request: AuthzRequest, ports: DecisionPorts): Promi
     credential.kind === 'bearer-token' ||
     (credential.kind === 'malformed' && credential.reason === 'bad-token-checksum');
   if (isTokenAttempt) {
-    const wait = await ports.throttle.blockedFor(clientIp, claimed);
+    const wait = ports.throttle.addressBlockedFor(clientIp);
     if (wait > 0) return { ...deny('throttled'), retryAfterSeconds: wait };
   }
+  // A wrong token under a throttled name is answered "throttled"; the owner's own valid token
+  // still works, so guessing at someone's name cannot lock them out.
+  const failed = async (reason: DenyReason): Promise<Decision> => {
+    await ports.throttle.recordFailure(clientIp, claimed);
+    const wait = claimed === null ? 0 : ports.throttle.userBlockedFor(claimed);
+    return wait > 0 ? { ...deny('throttled'), retryAfterSeconds: wait } : deny(reason);
+  };
 
   switch (credential.kind) {
     case 'malformed':
-      if (isTokenAttempt) await ports.throttle.recordFailure(clientIp, null);
-      return deny(credential.reason);
+      return isTokenAttempt ? failed(credential.reason) : deny(credential.reason);
     case 'basic-password':
       return policy.passwordBasicAuth
         ? { decision: 'allow', status: 200, mode, user: claimed, reason: 'ok', clientIp }
@@ -186,20 +194,17 @@ export async function decide(request: AuthzRequest, ports: DecisionPorts): Promi
     return deny(err instanceof UnavailableError ? err.reason : 'store-unavailable');
   }
   if (typeof resolved === 'string') {
-    if (resolved === 'invalid-token' || resolved === 'token-user-mismatch') {
-      await ports.throttle.recordFailure(clientIp, claimed);
-    }
-    return deny(resolved);
+    return resolved === 'invalid-token' || resolved === 'token-user-mismatch'
+      ? failed(resolved)
+      : deny(resolved);
   }
   const { token, user } = resolved;
   // A cached entry may outlive the token's expiry by a few seconds: check the time here.
   if (token.expiresAt !== null && token.expiresAt.getTime() <= ports.clock().getTime()) {
-    await ports.throttle.recordFailure(clientIp, claimed);
-    return deny('invalid-token');
+    return failed('invalid-token');
   }
   if (credential.kind === 'basic-token' && !sameUser(credential.username, token.owner)) {
-    await ports.throttle.recordFailure(clientIp, claimed);
-    return deny('token-user-mismatch');
+    return failed('token-user-mismatch');
   }
   if (token.ipAllowlist.length > 0 && !policy.tokenAddressAllowed(token.ipAllowlist, clientIp)) {
     return deny('token-ip-not-allowed', user.username);

@@ -1,12 +1,20 @@
 import type { Context } from 'koa';
 import { authorizationValues } from './credentials.ts';
-import type { AuthzRequest, Decision } from './decision-engine.ts';
+import type { AuthzRequest, Decision, Mode } from './decision-engine.ts';
 import { denial, messageFor } from './reasons.ts';
 
 export const MODE_HEADER = 'X-Api-Token-Auth-Mode';
 export const REASON_HEADER = 'X-Api-Token-Auth-Reason';
 export const EXPIRATION_HEADER = 'X-Api-Token-Expiration';
 export const REALM = 'api-token-auth';
+
+// Answered on every REST request: serialised once.
+const ALLOW_BODIES: Record<Mode, string> = {
+  session: JSON.stringify({ decision: 'allow', mode: 'session' }),
+  token: JSON.stringify({ decision: 'allow', mode: 'token' }),
+  password: JSON.stringify({ decision: 'allow', mode: 'password' }),
+  passthrough: JSON.stringify({ decision: 'allow', mode: 'passthrough' }),
+};
 
 /** How one proxy protocol reads the answer. */
 export interface Protocol {
@@ -54,7 +62,8 @@ export function writeDecision(
       ctx.set(EXPIRATION_HEADER, decision.token?.expiresAt?.toISOString() ?? 'never');
     }
     if (protocol.allowHeaders) ctx.set(protocol.allowHeaders(decision, ctx));
-    ctx.body = { decision: 'allow', mode: decision.mode };
+    ctx.type = 'application/json';
+    ctx.body = ALLOW_BODIES[decision.mode ?? 'session'];
     return;
   }
   const status = protocol.onlyAuthStatuses && decision.status !== 401 ? 403 : decision.status;

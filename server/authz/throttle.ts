@@ -1,4 +1,4 @@
-import { RateLimiterMemory, type RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 
 export interface ThrottleLimits {
   /** Failed token attempts allowed per window before blocking. */
@@ -10,6 +10,7 @@ export interface ThrottleLimits {
 export interface ThrottleOptions {
   perAddress?: ThrottleLimits;
   perUser?: ThrottleLimits;
+  now?: () => number;
 }
 
 export type ThrottleKind = 'address' | 'user';
@@ -29,40 +30,47 @@ export const DEFAULT_USER_LIMITS: ThrottleLimits = { failures: 10, windowSeconds
 // A request whose client address cannot be told is still counted, all under one key.
 const UNKNOWN_ADDRESS = 'unknown';
 
-function limiter(limits: ThrottleLimits, keyPrefix: string): RateLimiterMemory {
-  return new RateLimiterMemory({
-    keyPrefix,
-    points: limits.failures,
-    duration: limits.windowSeconds,
-    blockDuration: limits.blockSeconds,
-  });
+interface Block {
+  kind: ThrottleKind;
+  key: string;
+  failures: number;
+  until: number;
 }
 
 /**
- * Counts failed token attempts per client address and per claimed username and blocks either
- * once past its limit. Memory-backed: each companion counts its own. Only failures consume
- * points, so a valid token is never slowed down by its own use.
+ * Counts failed token attempts per client address and per claimed username with
+ * rate-limiter-flexible (memory: each companion counts its own) and remembers who is blocked, so
+ * the check on every request is one synchronous map lookup. Only failures consume points: a
+ * valid token is never slowed down by its own use.
  */
 export class Throttle {
   readonly #limiters: Record<ThrottleKind, RateLimiterMemory>;
-  readonly #limits: Record<ThrottleKind, ThrottleLimits>;
+  readonly #blocks = new Map<string, Block>();
+  readonly #now: () => number;
 
   constructor(options: ThrottleOptions = {}) {
-    this.#limits = {
-      address: options.perAddress ?? DEFAULT_ADDRESS_LIMITS,
-      user: options.perUser ?? DEFAULT_USER_LIMITS,
-    };
+    const limiter = (limits: ThrottleLimits, keyPrefix: string) =>
+      new RateLimiterMemory({
+        keyPrefix,
+        points: limits.failures,
+        duration: limits.windowSeconds,
+        blockDuration: limits.blockSeconds,
+      });
     this.#limiters = {
-      address: limiter(this.#limits.address, 'address'),
-      user: limiter(this.#limits.user, 'user'),
+      address: limiter(options.perAddress ?? DEFAULT_ADDRESS_LIMITS, 'address'),
+      user: limiter(options.perUser ?? DEFAULT_USER_LIMITS, 'user'),
     };
+    this.#now = options.now ?? Date.now;
   }
 
-  /** Seconds until the address and the name are both free again; 0 when neither is blocked. */
-  async blockedFor(clientIp: string | null, username: string | null): Promise<number> {
-    const checks = [this.#remaining('address', clientIp ?? UNKNOWN_ADDRESS)];
-    if (username !== null) checks.push(this.#remaining('user', username.toLowerCase()));
-    return Math.max(...(await Promise.all(checks)));
+  /** Seconds until the address may try tokens again; 0 when it is not blocked. */
+  addressBlockedFor(clientIp: string | null): number {
+    return this.#remaining('address', clientIp ?? UNKNOWN_ADDRESS);
+  }
+
+  /** Seconds until wrong tokens for this name are answered as wrong again; 0 when not blocked. */
+  userBlockedFor(username: string): number {
+    return this.#remaining('user', username.toLowerCase());
   }
 
   async recordFailure(clientIp: string | null, username: string | null): Promise<void> {
@@ -73,38 +81,50 @@ export class Throttle {
 
   /** Everything currently blocked, for the admin API. */
   list(): ThrottleEntry[] {
-    const now = Date.now();
-    const entries: ThrottleEntry[] = [];
-    for (const kind of ['address', 'user'] as const) {
-      for (const record of this.#limiters[kind].dump().storage) {
-        const blocked = record.value > this.#limits[kind].failures;
-        if (!blocked || record.expiresAt === null || record.expiresAt <= now) continue;
-        entries.push({
-          kind,
-          key: String(record.key),
-          failures: record.value,
-          blockedUntil: new Date(record.expiresAt).toISOString(),
-        });
-      }
-    }
-    return entries;
+    const now = this.#now();
+    return [...this.#blocks.values()]
+      .filter((block) => block.until > now)
+      .map(({ kind, key, failures, until }) => ({
+        kind,
+        key,
+        failures,
+        blockedUntil: new Date(until).toISOString(),
+      }));
   }
 
   /** Forgets the failures of one address or user; true when there was something to forget. */
   async reset(kind: ThrottleKind, key: string): Promise<boolean> {
-    return this.#limiters[kind].delete(kind === 'user' ? key.toLowerCase() : key);
+    const normalised = kind === 'user' ? key.toLowerCase() : key;
+    const blocked = this.#blocks.delete(`${kind}:${normalised}`);
+    const counted = await this.#limiters[kind].delete(normalised);
+    return blocked || counted;
   }
 
-  async #remaining(kind: ThrottleKind, key: string): Promise<number> {
-    const res = await this.#limiters[kind].get(key);
-    if (res === null || res.consumedPoints <= this.#limits[kind].failures) return 0;
-    return Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+  #remaining(kind: ThrottleKind, key: string): number {
+    if (this.#blocks.size === 0) return 0;
+    const id = `${kind}:${key}`;
+    const block = this.#blocks.get(id);
+    if (block === undefined) return 0;
+    const ms = block.until - this.#now();
+    if (ms <= 0) {
+      this.#blocks.delete(id);
+      return 0;
+    }
+    return Math.ceil(ms / 1000);
   }
 
   async #consume(kind: ThrottleKind, key: string): Promise<void> {
-    // Rejection only means "now over the limit": the block is recorded by the limiter itself.
-    await this.#limiters[kind].consume(key).catch((res: RateLimiterRes | Error) => {
-      if (res instanceof Error) throw res;
-    });
+    try {
+      await this.#limiters[kind].consume(key);
+    } catch (rejection) {
+      // A rejection is the limiter saying "over the limit now", with the time left.
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      this.#blocks.set(`${kind}:${key}`, {
+        kind,
+        key,
+        failures: rejection.consumedPoints,
+        until: this.#now() + rejection.msBeforeNext,
+      });
+    }
   }
 }

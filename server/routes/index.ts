@@ -18,6 +18,8 @@ export type { RouteDeps } from './deps.ts';
 // Every router of the companion, in one list: add a feature with one line here.
 export function routers(deps: RouteDeps): Router[] {
   return [
+    // First: it answers on every REST request of the site, so no other router is tried before it.
+    authzRouter(deps),
     healthRouter(deps),
     docsRouter(deps),
     meRouter(deps),
@@ -27,7 +29,6 @@ export function routers(deps: RouteDeps): Router[] {
     adminTokensRouter(deps),
     adminDirectoryRouter(deps),
     adminAuditRouter(deps),
-    authzRouter(deps),
     validateRouter(deps),
     adminThrottlesRouter(deps),
   ];

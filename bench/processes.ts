@@ -1,0 +1,79 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { watch } from 'node:fs';
+import { open, readFile } from 'node:fs/promises';
+import path from 'node:path';
+
+export const ROOT = path.resolve(import.meta.dirname, '..');
+
+export interface BenchProcess {
+  pid: number;
+  logFile: string;
+  /** Resident set size in MB, from /proc. */
+  rssMb(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** Resolves when `file` contains a line matching `pattern`; fails if the process exits first. */
+async function lineInFile(file: string, pattern: RegExp, child: ChildProcess): Promise<void> {
+  const watcher = watch(file);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const check = () =>
+        readFile(file, 'utf8').then((text) => {
+          if (pattern.test(text)) resolve();
+        }, reject);
+      watcher.on('change', () => void check());
+      child.once('exit', async (code) =>
+        reject(new Error(`${file}: exited with ${code}\n${await readFile(file, 'utf8')}`)),
+      );
+      void check();
+    });
+  } finally {
+    watcher.close();
+  }
+}
+
+/**
+ * Starts a Node process whose output goes straight to a file (the benchmark process stays a pure
+ * load generator) and waits for the line that says it is listening.
+ */
+export async function startProcess(
+  name: string,
+  args: string[],
+  options: { dir: string; env?: NodeJS.ProcessEnv; ready: RegExp },
+): Promise<BenchProcess> {
+  const logFile = path.join(options.dir, `${name}.log`);
+  const log = await open(logFile, 'w');
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', log.fd, log.fd],
+  });
+  await log.close();
+  await lineInFile(logFile, options.ready, child);
+  return {
+    pid: child.pid as number,
+    logFile,
+    async rssMb() {
+      const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
+      const kb = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN);
+      return Math.round((kb / 1024) * 10) / 10;
+    },
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** (a): the cheapest possible HTTP answer from Node, the ceiling for anything written in Node. */
+export const DO_NOTHING_SERVER = `
+const http = require('node:http');
+const server = http.createServer((req, res) => { res.statusCode = 200; res.end('ok'); });
+server.keepAliveTimeout = 65000;
+server.listen(Number(process.env.PORT), '127.0.0.1', () => console.log('listening'));
+process.on('SIGTERM', () => server.close(() => process.exit(0)));
+`;

@@ -1,0 +1,239 @@
+// `npm run bench`: how much the validation plane costs. Starts real processes (a do-nothing Node
+// server, the simulated Jira, a companion on SQLite, Debian's nginx with the shipped config) and
+// drives them with autocannon. Writes bench/results/latest.json and prints the table.
+// BENCH_SECONDS (default 5) per case, BENCH_TOKENS (default 1,000,000) stored tokens.
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import path from 'node:path';
+import { generateToken } from '../shared/token.ts';
+import { freePort, startNginx } from '../test/support/nginx.ts';
+import { type CaseResult, measure } from './load.ts';
+import { type BenchProcess, DO_NOTHING_SERVER, ROOT, startProcess } from './processes.ts';
+import { seedTokens } from './seed.ts';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const TOKENS = Number(process.env.BENCH_TOKENS ?? 1_000_000);
+const CONNECTIONS = 16;
+const NGINX_ADDRESS = '127.0.0.3';
+const basic = (user: string, secret: string) =>
+  `Basic ${Buffer.from(`${user}:${secret}`).toString('base64')}`;
+const step = (text: string) => process.stderr.write(`• ${text}\n`);
+
+async function api(base: string, method: string, pathname: string, auth: string, body?: unknown) {
+  const res = await fetch(`${base}/api-token-auth/api/v1${pathname}`, {
+    method,
+    headers: { Authorization: auth, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${method} ${pathname}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+const randomAddress = () =>
+  `198.18.${Math.floor(Math.random() * 256)}.${1 + Math.floor(Math.random() * 254)}`;
+const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+
+function table(results: CaseResult[]): string {
+  const head = ['case', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx'];
+  const rows = results.map((r) => [
+    r.name,
+    String(r.reqPerSec),
+    String(r.p50),
+    String(r.p99),
+    String(r.non2xx),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'ata-bench-'));
+  const running: Array<{ stop(): Promise<void> } | { close(): Promise<void> }> = [];
+  const results: CaseResult[] = [];
+  try {
+    step(`(a) do-nothing Node server, ${SECONDS} s`);
+    const plainPort = await freePort();
+    const plain = await startProcess('do-nothing', ['-e', DO_NOTHING_SERVER], {
+      dir,
+      env: { PORT: String(plainPort) },
+      ready: /listening/,
+    });
+    const a = await measure('(a) do-nothing Node http', {
+      url: `http://127.0.0.1:${plainPort}/`,
+      connections: CONNECTIONS,
+      durationSeconds: SECONDS,
+    });
+    results.push(a);
+    await plain.stop();
+
+    step('starting the simulated Jira and a companion (SQLite, log level info to a file)');
+    const simPort = await freePort();
+    const sim = await startProcess(
+      'simulator',
+      [
+        '--import',
+        'tsx',
+        'test/atlassian-sim/cli.ts',
+        '--flavour',
+        'jira9',
+        '--port',
+        String(simPort),
+        '--trusted-proxy',
+        NGINX_ADDRESS,
+      ],
+      { dir, ready: /simulator:/ },
+    );
+    running.push(sim);
+    const companionPort = await freePort();
+    const secret = randomBytes(32).toString('base64url');
+    const sqliteFile = path.join(dir, 'companion.sqlite');
+    const companion: BenchProcess = await startProcess(
+      'companion',
+      [path.join(ROOT, 'server/bin/api-token-auth.js'), 'serve'],
+      {
+        dir,
+        env: {
+          ATA_SITE_URL: `http://127.0.0.1:${simPort}`,
+          ATA_PRODUCT: 'jira',
+          ATA_DATABASE_URL: `sqlite://${sqliteFile}`,
+          ATA_SECRET: secret,
+          ATA_SERVICE_AUTH: basic('admin', 'admin'),
+          ATA_BASE_PATH: '/api-token-auth',
+          ATA_LISTEN: `127.0.0.1:${companionPort}`,
+          ATA_LOG_LEVEL: 'info',
+        },
+        ready: /listening on/,
+      },
+    );
+    running.push(companion);
+    const base = `http://127.0.0.1:${companionPort}`;
+    const settings = await api(base, 'GET', '/admin/settings', basic('admin', 'admin'));
+    await api(base, 'PUT', '/admin/settings', basic('admin', 'admin'), {
+      ...settings,
+      reverseProxy: {
+        enabled: true,
+        trustedProxies: ['127.0.0.1', NGINX_ADDRESS],
+        clientIpHeader: 'X-Forwarded-For',
+      },
+    });
+    const created = (await api(base, 'POST', '/tokens', basic('alice', 'alice'), {
+      name: 'bench',
+      validity: 'never',
+    })) as {
+      secret: string;
+    };
+    const valid = {
+      Authorization: basic('alice', created.secret),
+      'X-Original-Method': 'GET',
+      'X-Original-URI': '/rest/api/2/myself',
+      'X-Forwarded-For': '198.51.100.10',
+    };
+    const authRequest = `${base}/api-token-auth/authz/auth-request`;
+
+    step(`(b) auth-request with a valid token, ${SECONDS} s`);
+    const b = await measure('(b) auth-request, valid token', {
+      url: authRequest,
+      headers: valid,
+      connections: CONNECTIONS,
+      durationSeconds: SECONDS,
+    });
+    results.push(b);
+
+    step(`seeding ${TOKENS.toLocaleString('en')} tokens`);
+    await seedTokens(sqliteFile, Buffer.from(secret, 'utf8'), TOKENS);
+    step(`(c) auth-request with a valid token, ${TOKENS.toLocaleString('en')} tokens stored, ${SECONDS} s`);
+    const c = await measure(`(c) same, ${TOKENS.toLocaleString('en')} tokens`, {
+      url: authRequest,
+      headers: valid,
+      connections: CONNECTIONS,
+      durationSeconds: SECONDS,
+    });
+    results.push(c);
+    const rssAfterC = await companion.rssMb();
+
+    step('(d) valid tokens alone, then beside a flood of wrong tokens');
+    const half = CONNECTIONS / 2;
+    const validAlone = await measure('(d0) valid token alone, 8 conn', {
+      url: authRequest,
+      headers: valid,
+      connections: half,
+      durationSeconds: SECONDS,
+    });
+    const floodFrom = (address: () => string) => ({
+      url: authRequest,
+      headers: { 'X-Original-Method': 'GET', 'X-Original-URI': '/rest/api/2/myself' },
+      perRequest: () => ({ Authorization: basic('alice', generateToken()), 'X-Forwarded-For': address() }),
+      connections: half,
+      durationSeconds: SECONDS,
+    });
+    const validOptions = { url: authRequest, headers: valid, connections: half, durationSeconds: SECONDS };
+    const [floodSpread, validDuringSpread] = await Promise.all([
+      measure('(d1) flood: wrong tokens, random addresses', floodFrom(randomAddress)),
+      measure('(d1) valid token during it', validOptions),
+    ]);
+    const [floodOne, validDuringOne] = await Promise.all([
+      measure(
+        '(d2) flood: wrong tokens, one address',
+        floodFrom(() => '203.0.113.99'),
+      ),
+      measure('(d2) valid token during it', validOptions),
+    ]);
+    results.push(validAlone, floodSpread, validDuringSpread, floodOne, validDuringOne);
+    const rssAfterD = await companion.rssMb();
+
+    step('(e) nginx (shipped config) → simulator, without and with the auth_request check');
+    const nginx = await startNginx({
+      site: `127.0.0.1:${simPort}`,
+      companion: `127.0.0.1:${companionPort}`,
+      bind: NGINX_ADDRESS,
+    });
+    running.push(nginx);
+    const site = `${nginx.origin}/rest/api/2/serverInfo`;
+    const e1 = await measure('(e1) nginx → site, no credentials', {
+      url: site,
+      connections: CONNECTIONS,
+      durationSeconds: SECONDS,
+    });
+    const e2 = await measure('(e2) nginx → site, token (auth_request)', {
+      url: site,
+      headers: { Authorization: basic('alice', created.secret) },
+      connections: CONNECTIONS,
+      durationSeconds: SECONDS,
+    });
+    results.push(e1, e2);
+
+    const ratios = {
+      'b/a req/s (target ≥ 0.8)': ratio(b.reqPerSec, a.reqPerSec),
+      'c/b req/s (target ≥ 0.95)': ratio(c.reqPerSec, b.reqPerSec),
+      'd1 valid p99 / alone p99 (target < 2)': ratio(validDuringSpread.p99, validAlone.p99),
+      'd2 valid p99 / alone p99 (target < 2)': ratio(validDuringOne.p99, validAlone.p99),
+      'e2/e1 req/s': ratio(e2.reqPerSec, e1.reqPerSec),
+    };
+    const memory = {
+      'companion RSS after (c), MB (target < 200)': rssAfterC,
+      'companion RSS after (d), MB': rssAfterD,
+    };
+    const report = {
+      at: new Date().toISOString(),
+      machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
+      settings: { secondsPerCase: SECONDS, connections: CONNECTIONS, tokensStored: TOKENS },
+      results,
+      ratios,
+      memory,
+    };
+    await mkdir(path.join(ROOT, 'bench/results'), { recursive: true });
+    await writeFile(path.join(ROOT, 'bench/results/latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+    console.log(`\n${table(results)}\n`);
+    for (const [name, value] of Object.entries({ ...ratios, ...memory }))
+      console.log(`${name.padEnd(44)} ${value}`);
+    console.log('\nwritten to bench/results/latest.json');
+  } finally {
+    for (const item of running.reverse()) await ('stop' in item ? item.stop() : item.close());
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
