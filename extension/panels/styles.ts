@@ -22,6 +22,7 @@ export const PANEL_CSS = `
 .ata-dialog { position: fixed; z-index: 3001; top: 5vh; left: 50%; transform: translateX(-50%);
   width: min(920px, 94vw); max-height: 90vh; display: flex; flex-direction: column; background: var(--ata-bg);
   border-radius: 3px; box-shadow: 0 0 1px rgba(9,30,66,.31), 0 20px 32px -8px rgba(9,30,66,.25); }
+.ata-dialog:focus { outline: none; }
 .ata-dialog > header { display: flex; align-items: center; justify-content: space-between; padding: 20px 20px 10px; }
 .ata-dialog > header h2 { margin: 0; font-size: 20px; font-weight: 500; line-height: 24px; color: var(--ata-text); }
 .ata-dialog-content { padding: 10px 20px 20px; overflow: auto; }

@@ -1,0 +1,136 @@
+// The built extension in Debian's Chromium against the four simulated products, each with its
+// companion mounted on the site's origin: the menu item, the user panel's create → use →
+// delete cycle, the admin panel's permission warnings, the info box and a withdrawn permission.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DemoSiteSpec } from '../../../scripts/demo/demo.ts';
+import {
+  login,
+  openSitePage,
+  openUserMenu,
+  putPermissions,
+  restWithToken,
+  type Stage,
+  screenshot,
+  startStage,
+} from './harness.ts';
+
+// Distinct context paths: all sites share the host `localhost`, and cookies do not separate ports.
+const SITES: DemoSiteSpec[] = [
+  { name: 'jira9', flavour: 'jira9', port: 0, contextPath: '/jira' },
+  { name: 'jira8', flavour: 'jira8', port: 0, contextPath: '/jira8' },
+  { name: 'confluence8', flavour: 'confluence8', port: 0, contextPath: '/confluence' },
+  { name: 'confluence7', flavour: 'confluence7', port: 0, contextPath: '/wiki' },
+];
+
+const ITEM = '#api-token-auth-user-link';
+
+let stage: Stage;
+let page: Page;
+
+beforeAll(async () => {
+  stage = await startStage(SITES);
+  page = await stage.context.newPage();
+  // Fail with the locator that did not appear, well before the test timeout.
+  page.setDefaultTimeout(10_000);
+}, 180_000);
+
+afterAll(async () => {
+  await stage?.close();
+});
+
+const panel = () => page.getByRole('dialog', { name: 'API Token Authentication' });
+const adminPanel = () => page.getByRole('dialog', { name: 'API Token Authentication administration' });
+
+describe.each(SITES.map((s) => s.name))('the extension on %s', (name) => {
+  it('adds the menu item for alice; create → the secret works on the REST API → delete → it stops working', async () => {
+    const site = stage.site(name);
+    await login(stage.context, site, 'alice');
+    await openSitePage(page, site);
+    await openUserMenu(page, site);
+    const item = page.locator(ITEM);
+    await expect(item.count()).resolves.toBe(1);
+    await item.waitFor({ state: 'visible' });
+    await screenshot(page, `${name}-user-menu`);
+    await item.click();
+    await panel().waitFor();
+    await panel().getByLabel('Token name').fill(`ci-${name}`);
+    await panel().getByRole('button', { name: 'Create', exact: true }).click();
+    const secretBox = panel().getByTestId('token-secret');
+    await secretBox.waitFor();
+    const secret = (await secretBox.textContent())?.trim() ?? '';
+    expect(secret).toMatch(/^ata_[0-9A-Za-z]{33}$/);
+    await expect(panel().getByText('it will not be shown again').count()).resolves.toBe(1);
+    await screenshot(page, `${name}-user-panel-secret`);
+
+    expect(await restWithToken(site, 'alice', secret)).toEqual({ status: 200, user: 'alice' });
+
+    await panel()
+      .getByRole('button', { name: `Delete token ci-${name}` })
+      .click();
+    await panel().getByRole('button', { name: 'Delete', exact: true }).click();
+    await panel().getByText('No tokens.').waitFor();
+    await screenshot(page, `${name}-user-panel-empty`);
+    const after = await restWithToken(site, 'alice', secret);
+    expect(after.status).toBe(401);
+  });
+
+  it('shows the admin the companion’s warnings after saving contradictory permissions', async () => {
+    const site = stage.site(name);
+    await login(stage.context, site, 'admin');
+    await openSitePage(page, site, '#api-token-auth/admin');
+    await adminPanel().waitFor();
+    await adminPanel().getByLabel('Maximum validity').waitFor();
+    await screenshot(page, `${name}-admin-settings`);
+    await adminPanel().getByRole('tab', { name: 'Permissions' }).click();
+    const use = adminPanel().getByRole('group', { name: 'Use API tokens' });
+    await use.getByLabel('Allow everyone to use API tokens').uncheck();
+    await use.getByLabel('Add a group').fill('developers');
+    await use.getByLabel('Add a group').press('Enter');
+    await adminPanel().getByRole('button', { name: 'Save' }).click();
+    const warnings = adminPanel().getByTestId('ata-permission-warnings');
+    await warnings.waitFor();
+    expect(await warnings.textContent()).toMatch(/create/i);
+    await screenshot(page, `${name}-admin-permissions-warnings`);
+    await adminPanel().getByRole('tab', { name: 'Token Manager' }).click();
+    await adminPanel().getByLabel('For user').waitFor();
+    await screenshot(page, `${name}-admin-token-manager`);
+    await adminPanel().getByRole('tab', { name: 'Audit Log' }).click();
+    await adminPanel().getByRole('cell', { name: 'permissions.changed' }).first().waitFor();
+    await screenshot(page, `${name}-admin-audit`);
+  });
+
+  it('gives a user without permission no item, and the info box on the URL', async () => {
+    const site = stage.site(name);
+    await putPermissions(site, {
+      useTokens: { everyone: false, groups: ['developers'] },
+      createOwnTokens: { everyone: false, groups: ['developers'] },
+      createTokensForOthers: { everyone: false, groups: [] },
+    });
+    await login(stage.context, site, 'carol');
+    await openSitePage(page, site);
+    await openUserMenu(page, site);
+    await expect(page.locator(ITEM).count()).resolves.toBe(0);
+    await openSitePage(page, site, '#api-token-auth');
+    await panel().getByTestId('ata-info-box').waitFor();
+    expect(await panel().getByTestId('ata-info-box').textContent()).toMatch(/Ask a site administrator/);
+    await screenshot(page, `${name}-info-box`);
+  });
+
+  it('shows the 403 message when create-own was withdrawn while the panel was open', async () => {
+    const site = stage.site(name);
+    await login(stage.context, site, 'alice');
+    await openSitePage(page, site, '#api-token-auth');
+    await panel().getByLabel('Token name').fill('too late');
+    await putPermissions(site, {
+      useTokens: { everyone: true, groups: [] },
+      createOwnTokens: { everyone: false, groups: [] },
+      createTokensForOthers: { everyone: false, groups: [] },
+    });
+    await panel().getByRole('button', { name: 'Create', exact: true }).click();
+    const alert = panel().getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/do not have permission/);
+    await screenshot(page, `${name}-user-panel-403`);
+  });
+});

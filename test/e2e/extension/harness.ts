@@ -1,0 +1,105 @@
+// The e2e stage for the extension: the demo's simulated sites (simulator + companion + the
+// same-origin front proxy of scripts/demo), the extension built with those sites built in
+// (into a temporary directory), and Debian's Chromium with the extension loaded.
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { buildExtension } from '../../../extension/build.ts';
+import { type DemoSite, type DemoSiteSpec, type RunningDemo, startDemo } from '../../../scripts/demo/demo.ts';
+import { launchChromiumWithExtension } from '../../support/browser.ts';
+
+export const SCREENSHOTS = resolve(import.meta.dirname, '..', '..', '..', 'test-results', 'screenshots');
+
+export interface Stage {
+  demo: RunningDemo;
+  context: BrowserContext;
+  site(name: string): DemoSite;
+  close(): Promise<void>;
+}
+
+export async function startStage(specs: DemoSiteSpec[]): Promise<Stage> {
+  const dir = await mkdtemp(join(tmpdir(), 'ata-ext-e2e-'));
+  const closers: (() => Promise<unknown>)[] = [() => rm(dir, { recursive: true, force: true })];
+  const close = async () => {
+    for (const closeOne of closers.splice(0).reverse()) await closeOne().catch(() => undefined);
+  };
+  try {
+    const demo = await startDemo({ sites: specs, dataDir: join(dir, 'data'), logLevel: 'error' });
+    closers.push(() => demo.close());
+    const dirs = await buildExtension({
+      outDir: join(dir, 'extension'),
+      sites: demo.sites.map((s) => s.url),
+      targets: ['chrome'],
+    });
+    const context = await launchChromiumWithExtension(dirs.chrome);
+    closers.push(() => context.close());
+    await mkdir(SCREENSHOTS, { recursive: true });
+    const site = (name: string) => {
+      const found = demo.sites.find((s) => s.name === name);
+      if (!found) throw new Error(`no demo site ${name}`);
+      return found;
+    };
+    return { demo, context, site, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** Logs in through the site's own login form endpoint; the session cookie lands in the browser context. */
+export async function login(context: BrowserContext, site: DemoSite, user: string): Promise<void> {
+  const jira = site.product === 'jira';
+  const response = await context.request.post(`${site.url}${jira ? '/login.jsp' : '/dologin.action'}`, {
+    form: { os_username: user, os_password: user },
+    maxRedirects: 0,
+  });
+  if (response.status() !== 302)
+    throw new Error(`login of ${user} on ${site.name}: HTTP ${response.status()}`);
+}
+
+export function homePath(site: DemoSite): string {
+  return site.product === 'jira' ? '/secure/Dashboard.jspa' : '/index.action';
+}
+
+/** Opens a site page and waits until the content script has run its features. */
+export async function openSitePage(page: Page, site: DemoSite, hash = ''): Promise<void> {
+  // A fresh document every time: going from `page#a` to `page#b` would only change the hash and
+  // keep the previous user's content script state.
+  await page.goto('about:blank');
+  await page.goto(`${site.url}${homePath(site)}${hash}`);
+  await page.locator('html[data-api-token-auth="ready"]').waitFor({ state: 'attached' });
+}
+
+export async function openUserMenu(page: Page, site: DemoSite): Promise<void> {
+  const trigger = site.product === 'jira' ? '#header-details-user-fullname' : '#user-menu-link';
+  await page.locator(trigger).click();
+  await page.locator(`${trigger}[aria-expanded="true"]`).waitFor();
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+}
+
+/** Calls the site's REST API through the front proxy with a token, as a script would. */
+export async function restWithToken(site: DemoSite, user: string, secret: string) {
+  const path = site.product === 'jira' ? '/rest/api/2/myself' : '/rest/api/user/current';
+  const response = await fetch(`${site.url}${path}`, {
+    headers: { Authorization: `Basic ${Buffer.from(`${user}:${secret}`).toString('base64')}` },
+  });
+  return { status: response.status, user: response.headers.get('x-ausername') };
+}
+
+/** Changes the permissions as the site administrator would from a script (password Basic auth). */
+export async function putPermissions(site: DemoSite, permissions: unknown): Promise<void> {
+  const response = await fetch(`${site.companionUrl}/api/v1/admin/permissions`, {
+    method: 'PUT',
+    headers: {
+      Authorization: `Basic ${Buffer.from('admin:admin').toString('base64')}`,
+      'Content-Type': 'application/json',
+    },
+    body: JSON.stringify(permissions),
+  });
+  if (response.status !== 200)
+    throw new Error(`PUT permissions: HTTP ${response.status} ${await response.text()}`);
+}
