@@ -36,6 +36,32 @@ function emitManagedSchema(): Plugin {
   };
 }
 
+/**
+ * crxjs exposes dynamically registered content scripts as web-accessible resources on every
+ * site, which an ESM loader needs; our content script is one IIFE file and needs none, and a
+ * web-accessible file lets any page detect the extension. Runs after crxjs's own manifest hook.
+ */
+function withoutWebAccessibleContentScript(): Plugin & {
+  renderCrxManifest(manifest: ManifestLike): ManifestLike;
+} {
+  return {
+    name: 'ata:no-web-accessible-content-script',
+    enforce: 'post',
+    renderCrxManifest(manifest) {
+      const kept = (manifest.web_accessible_resources ?? [])
+        .map((entry) => ({ ...entry, resources: entry.resources.filter((r) => !r.startsWith('content/')) }))
+        .filter((entry) => entry.resources.length > 0);
+      if (kept.length > 0) manifest.web_accessible_resources = kept;
+      else delete manifest.web_accessible_resources;
+      return manifest;
+    },
+  };
+}
+
+interface ManifestLike {
+  web_accessible_resources?: { resources: string[] }[];
+}
+
 export function extensionViteConfig({ target, outDir, sites, version }: ExtensionBuildOptions): InlineConfig {
   const manifest = buildManifest({ target, version: version ?? packageVersion(), sites });
   return {
@@ -53,6 +79,7 @@ export function extensionViteConfig({ target, outDir, sites, version }: Extensio
       // The content script is one self-contained file (no ESM loader), so it works from the
       // manifest and from `scripting.registerContentScripts` alike.
       crx({ manifest, browser: target, contentScripts: { standaloneFiles: [CONTENT_SCRIPT] } }),
+      withoutWebAccessibleContentScript(),
       target === 'chrome' ? emitManagedSchema() : null,
     ],
     build: {

@@ -49,6 +49,7 @@ label.inline { display: inline-flex; gap: 6px; align-items: center; font-size: 1
 .row { display: flex; gap: 8px; align-items: flex-end; flex-wrap: wrap; }
 table { border-collapse: collapse; width: 100%; }
 th { text-align: left; font-size: 12px; color: var(--ata-subtle); font-weight: 600; border-bottom: 2px solid var(--ata-border); padding: 6px; }
+tbody th { font-weight: 400; font-size: 14px; color: var(--ata-text); border-bottom: 1px solid var(--ata-border); }
 td { border-bottom: 1px solid var(--ata-border); padding: 6px; vertical-align: middle; }
 .lozenge { display: inline-block; font-size: 11px; font-weight: 700; text-transform: uppercase; border-radius: 3px;
   padding: 0 4px; line-height: 16px; background: var(--ata-warning-bg); color: var(--ata-warning); margin-left: 6px; }

@@ -35,7 +35,7 @@ export function TokenTable({ tokens, showOwner = false, onDelete }: Props) {
         {tokens.map((token) => (
           <tr key={token.id} data-token-id={token.id}>
             {showOwner && <td>{token.owner}</td>}
-            <th scope="row" style="font-weight:400;border-bottom:1px solid var(--ata-border)">
+            <th scope="row">
               {token.name} <span class="subtle">…{token.hint}</span>
               {token.createdBy !== token.owner && <div class="subtle">{t('createdBy', token.createdBy)}</div>}
             </th>

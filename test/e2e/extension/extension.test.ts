@@ -71,8 +71,45 @@ describe.each(SITES.map((s) => s.name))('the extension on %s', (name) => {
     await panel().getByRole('button', { name: 'Delete', exact: true }).click();
     await panel().getByText('No tokens.').waitFor();
     await screenshot(page, `${name}-user-panel-empty`);
+    if (name === 'jira9') {
+      // Jira 10's dark theme: the panel follows the page.
+      await page.goto('about:blank');
+      await page.goto(`${site.url}/secure/Dashboard.jspa?theme=dark#api-token-auth`);
+      await panel().getByLabel('Token name').waitFor();
+      expect(
+        await page
+          .locator('#api-token-auth-panel')
+          .evaluate((h) => h.shadowRoot?.querySelector('.ata.dark') !== null),
+      ).toBe(true);
+      await screenshot(page, `${name}-user-panel-dark`);
+    }
     const after = await restWithToken(site, 'alice', secret);
     expect(after.status).toBe(401);
+  });
+
+  it('works by keyboard: menu item by arrow keys and Enter, the panel takes focus, Escape closes it', async () => {
+    const site = stage.site(name);
+    await login(stage.context, site, 'alice');
+    await openSitePage(page, site);
+    const trigger = page.locator(
+      site.product === 'jira' ? '#header-details-user-fullname' : '#user-menu-link',
+    );
+    await trigger.focus();
+    await page.keyboard.press('Enter');
+    await trigger.and(page.locator('[aria-expanded="true"]')).waitFor();
+    const focusedId = () => page.evaluate(() => document.activeElement?.id ?? '');
+    // A menu has a handful of items: walk down until ours has the focus, as a keyboard user would.
+    for (let step = 0; step < 12 && (await focusedId()) !== ITEM.slice(1); step++) {
+      await page.keyboard.press('ArrowDown');
+    }
+    expect(await focusedId()).toBe(ITEM.slice(1));
+    await page.keyboard.press('Enter');
+    await panel().waitFor();
+    await panel().getByLabel('Token name').waitFor();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('api-token-auth-panel');
+    await page.keyboard.press('Escape');
+    await panel().waitFor({ state: 'detached' });
+    expect(new URL(page.url()).hash).toBe('');
   });
 
   it('shows the admin the companion’s warnings after saving contradictory permissions', async () => {
@@ -91,6 +128,7 @@ describe.each(SITES.map((s) => s.name))('the extension on %s', (name) => {
     const warnings = adminPanel().getByTestId('ata-permission-warnings');
     await warnings.waitFor();
     expect(await warnings.textContent()).toMatch(/create/i);
+    await warnings.scrollIntoViewIfNeeded();
     await screenshot(page, `${name}-admin-permissions-warnings`);
     await adminPanel().getByRole('tab', { name: 'Token Manager' }).click();
     await adminPanel().getByLabel('For user').waitFor();
