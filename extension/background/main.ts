@@ -2,7 +2,8 @@
 // messages of content scripts and the options page, checking who sent each one.
 import type { Runtime } from 'webextension-polyfill';
 import { browser, builtinSites } from '../platform.ts';
-import { readAllSites, siteForPage } from '../storage/sites.ts';
+import { readAllSites } from '../storage/sites.ts';
+import { companionTarget } from './companion-proxy.ts';
 import { syncContentScripts } from './content-scripts.ts';
 import {
   type CompanionRequest,
@@ -21,19 +22,13 @@ function resync(): Promise<string[]> {
   return syncing;
 }
 
-/** Only companion API paths may be reached through the background, and only for the sender's own site. */
-function allowedPath(path: string): boolean {
-  return /^\/(api\/v1\/|healthz$|readyz$)/.test(path) && !path.includes('..');
-}
-
 async function companionFetch(
   sender: Runtime.MessageSender,
   request: CompanionRequest,
 ): Promise<CompanionResponse> {
-  const site = sender.tab?.url ? siteForPage(await sites(), sender.tab.url) : null;
-  if (!site) throw new Error('This page is not on a configured site');
-  if (!allowedPath(request.path)) throw new Error(`Refused companion path ${request.path}`);
-  const response = await fetch(`${site.companionUrl}${request.path}`, {
+  const target = companionTarget(await sites(), sender.tab?.url, request);
+  if ('refused' in target) throw new Error(target.refused);
+  const response = await fetch(target.url, {
     method: request.method,
     credentials: 'include',
     headers: request.body === undefined ? {} : { 'Content-Type': 'application/json' },

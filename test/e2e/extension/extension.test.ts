@@ -138,6 +138,24 @@ describe.each(SITES.map((s) => s.name))('the extension on %s', (name) => {
     await screenshot(page, `${name}-admin-audit`);
   });
 
+  it('links the admin panel from the user administration page (after WebSudo)', async () => {
+    const site = stage.site(name);
+    await login(stage.context, site, 'admin');
+    await page.goto('about:blank');
+    const jira = site.product === 'jira';
+    await page.goto(
+      `${site.url}${jira ? '/secure/admin/user/UserBrowser.jspa' : '/admin/users/browseusers.action'}`,
+    );
+    await page.locator(jira ? '#login-form-authenticatePassword' : '#password').fill('admin');
+    await page.locator(jira ? '#login-form-submit' : '#authenticateButton').click();
+    await page.locator('html[data-api-token-auth="ready"]').waitFor({ state: 'attached' });
+    const link = page.locator('#api-token-auth-admin-link');
+    await link.waitFor();
+    await screenshot(page, `${name}-admin-page-link`);
+    await link.click();
+    await adminPanel().getByRole('tab', { name: 'System-Wide Settings' }).waitFor();
+  });
+
   it('gives a user without permission no item, and the info box on the URL', async () => {
     const site = stage.site(name);
     await putPermissions(site, {
@@ -170,5 +188,23 @@ describe.each(SITES.map((s) => s.name))('the extension on %s', (name) => {
     await alert.waitFor();
     expect(await alert.textContent()).toMatch(/do not have permission/);
     await screenshot(page, `${name}-user-panel-403`);
+  });
+});
+
+describe('the options page', () => {
+  it('lists the built-in sites and tests the connection to a companion', async () => {
+    const worker = stage.context.serviceWorkers()[0] ?? (await stage.context.waitForEvent('serviceworker'));
+    const extensionId = new URL(worker.url()).host;
+    const site = stage.site('jira9');
+    await login(stage.context, site, 'alice');
+    await page.goto(`chrome-extension://${extensionId}/options/index.html`);
+    const row = page.getByRole('row').filter({ hasText: site.url });
+    await row.getByText('this build').waitFor();
+    await expect(page.getByRole('row').count()).resolves.toBe(SITES.length + 1);
+    await row.getByRole('button', { name: 'Test connection' }).click();
+    const report = row.getByRole('status');
+    await report.waitFor();
+    expect(await report.textContent()).toMatch(/Health check: HTTP 200.*Logged in to the site as alice/s);
+    await screenshot(page, 'options-page');
   });
 });
