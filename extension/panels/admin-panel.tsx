@@ -11,7 +11,8 @@ import { TokenManagerTab } from './admin/token-manager-tab.tsx';
 const TABS = ['settings', 'permissions', 'tokens', 'audit'] as const;
 type Tab = (typeof TABS)[number];
 
-export function AdminPanel({ me, client }: { me: Me; client: CompanionClient }) {
+/** `onSaved` lets the panel ask `/me` again: a new maximum validity changes the options offered. */
+export function AdminPanel({ me, client, onSaved }: { me: Me; client: CompanionClient; onSaved(): void }) {
   const [tab, setTab] = useState<Tab>('settings');
   const refs = useRef<Partial<Record<Tab, HTMLButtonElement | null>>>({});
   const move = (event: KeyboardEvent) => {
@@ -53,8 +54,8 @@ export function AdminPanel({ me, client }: { me: Me; client: CompanionClient }) 
         ))}
       </div>
       <div role="tabpanel" id={`ata-tabpanel-${tab}`} aria-labelledby={`ata-tab-${tab}`}>
-        {tab === 'settings' && <SettingsTab client={client} />}
-        {tab === 'permissions' && <PermissionsTab client={client} />}
+        {tab === 'settings' && <SettingsTab client={client} onSaved={onSaved} />}
+        {tab === 'permissions' && <PermissionsTab client={client} onSaved={onSaved} />}
         {tab === 'tokens' && <TokenManagerTab me={me} client={client} />}
         {tab === 'audit' && <AuditTab client={client} />}
       </div>

@@ -29,11 +29,14 @@ export function CreateTokenForm({
   const [name, setName] = useState('');
   const [validity, setValidity] = useState<Validity>(validityOptions[0] ?? 'P1M');
   const [scope, setScope] = useState<'read-only' | 'read-write'>(forceReadOnly ? 'read-only' : 'read-write');
+  // The options can change while the form is open (an admin lowered the maximum): never submit a stale choice.
+  const chosenValidity = validityOptions.includes(validity) ? validity : (validityOptions[0] ?? 'never');
+  const chosenScope = forceReadOnly ? 'read-only' : scope;
   const create = useAction(onCreate);
   const nameError = fieldError(create.error, 'name');
   const submit = async (event: Event) => {
     event.preventDefault();
-    const result = await create.run({ name: name.trim(), validity, scope });
+    const result = await create.run({ name: name.trim(), validity: chosenValidity, scope: chosenScope });
     if (result.ok) setName('');
   };
   return (
@@ -57,7 +60,7 @@ export function CreateTokenForm({
           <label for={`${idPrefix}-validity`}>{t('validity')}</label>
           <select
             id={`${idPrefix}-validity`}
-            value={validity}
+            value={chosenValidity}
             onChange={(e) => setValidity(e.currentTarget.value as Validity)}
           >
             {validityOptions.map((option) => (
@@ -71,7 +74,7 @@ export function CreateTokenForm({
           <label for={`${idPrefix}-scope`}>{t('scope')}</label>
           <select
             id={`${idPrefix}-scope`}
-            value={scope}
+            value={chosenScope}
             disabled={forceReadOnly}
             onChange={(e) => setScope(e.currentTarget.value as 'read-only' | 'read-write')}
           >

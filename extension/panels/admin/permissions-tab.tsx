@@ -16,7 +16,7 @@ import { ErrorMessage } from '../error-message.tsx';
 import { useAction, useLoad } from '../hooks.ts';
 import { Picker } from './picker.tsx';
 
-export function PermissionsTab({ client }: { client: CompanionClient }) {
+export function PermissionsTab({ client, onSaved }: { client: CompanionClient; onSaved(): void }) {
   const loaded = useLoad(() => client.get<Permissions>(endpoints.permissions), [client]);
   const [draft, setDraft] = useState<Permissions | null>(null);
   const [warnings, setWarnings] = useState<PermissionWarning[] | null>(null);
@@ -30,6 +30,7 @@ export function PermissionsTab({ client }: { client: CompanionClient }) {
     const response = await client.put<PutPermissionsResponse>(endpoints.permissions, draft);
     setDraft(response.permissions);
     setWarnings(response.warnings);
+    onSaved();
   });
   if (!draft)
     return loaded.error ? <ErrorMessage error={loaded.error} /> : <p class="subtle">{t('loading')}</p>;

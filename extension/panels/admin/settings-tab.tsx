@@ -12,7 +12,7 @@ import { validityLabel } from '../format.ts';
 import { useAction, useLoad } from '../hooks.ts';
 import { IpListEditor, invalidEntries } from './ip-list-editor.tsx';
 
-export function SettingsTab({ client }: { client: CompanionClient }) {
+export function SettingsTab({ client, onSaved }: { client: CompanionClient; onSaved(): void }) {
   const loaded = useLoad(() => client.get<Settings>(endpoints.settings()), [client]);
   const [draft, setDraft] = useState<Settings | null>(null);
   const [result, setResult] = useState<PutSettingsResponse | null>(null);
@@ -30,6 +30,7 @@ export function SettingsTab({ client }: { client: CompanionClient }) {
     const response = await client.put<PutSettingsResponse>(endpoints.settings(cap), clean);
     setResult(response);
     setDraft(response.settings);
+    onSaved();
   });
   if (!draft)
     return loaded.error ? <ErrorMessage error={loaded.error} /> : <p class="subtle">{t('loading')}</p>;

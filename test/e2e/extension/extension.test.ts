@@ -112,12 +112,22 @@ describe.each(SITES.map((s) => s.name))('the extension on %s', (name) => {
     expect(new URL(page.url()).hash).toBe('');
   });
 
-  it('shows the admin the companion’s warnings after saving contradictory permissions', async () => {
+  it('lets the admin save settings (bad allowlist entries flagged inline), see permission warnings, create a token for a user and read the audit log', async () => {
     const site = stage.site(name);
     await login(stage.context, site, 'admin');
     await openSitePage(page, site, '#api-token-auth/admin');
     await adminPanel().waitFor();
-    await adminPanel().getByLabel('Maximum validity').waitFor();
+    await adminPanel().getByLabel('Maximum validity').selectOption('P1Y');
+    await adminPanel()
+      .getByRole('button', { name: /^Add an entry to IP allowlist/ })
+      .click();
+    const entry = adminPanel().getByLabel(/^IP allowlist.*entry 1$/);
+    await entry.fill('10.1');
+    await adminPanel().getByText('"10.1" is not an IP address or CIDR range').waitFor();
+    await expect(adminPanel().getByRole('button', { name: 'Save' }).isDisabled()).resolves.toBe(true);
+    await entry.fill('127.0.0.0/8');
+    await adminPanel().getByRole('button', { name: 'Save' }).click();
+    await adminPanel().getByText('Settings saved.').waitFor();
     await screenshot(page, `${name}-admin-settings`);
     await adminPanel().getByRole('tab', { name: 'Permissions' }).click();
     const use = adminPanel().getByRole('group', { name: 'Use API tokens' });
@@ -131,10 +141,20 @@ describe.each(SITES.map((s) => s.name))('the extension on %s', (name) => {
     await warnings.scrollIntoViewIfNeeded();
     await screenshot(page, `${name}-admin-permissions-warnings`);
     await adminPanel().getByRole('tab', { name: 'Token Manager' }).click();
-    await adminPanel().getByLabel('For user').waitFor();
+    await adminPanel().getByLabel('For user').fill('bob');
+    await adminPanel().getByLabel('Token name').fill('deploy-bot');
+    await adminPanel().getByRole('button', { name: 'Create', exact: true }).click();
+    await adminPanel().getByTestId('token-secret').waitFor();
+    await adminPanel()
+      .getByRole('row')
+      .filter({ hasText: 'deploy-bot' })
+      .getByText('created by admin')
+      .waitFor();
     await screenshot(page, `${name}-admin-token-manager`);
     await adminPanel().getByRole('tab', { name: 'Audit Log' }).click();
     await adminPanel().getByRole('cell', { name: 'permissions.changed' }).first().waitFor();
+    await adminPanel().getByRole('cell', { name: 'settings.changed' }).first().waitFor();
+    await adminPanel().getByRole('row').filter({ hasText: 'deploy-bot' }).first().waitFor();
     await screenshot(page, `${name}-admin-audit`);
   });
 
