@@ -132,8 +132,10 @@ describe.each(SITES.map((s) => s.name))('the extension on %s', (name) => {
     await adminPanel().getByRole('tab', { name: 'Permissions' }).click();
     const use = adminPanel().getByRole('group', { name: 'Use API tokens' });
     await use.getByLabel('Allow everyone to use API tokens').uncheck();
-    await use.getByLabel('Add a group').fill('developers');
-    await use.getByLabel('Add a group').press('Enter');
+    // The group picker searches the site's groups through the companion.
+    await use.getByLabel('Add a group').fill('devel');
+    await use.getByRole('button', { name: 'developers' }).click();
+    await use.getByRole('listitem').filter({ hasText: 'developers' }).waitFor();
     await adminPanel().getByRole('button', { name: 'Save' }).click();
     const warnings = adminPanel().getByTestId('ata-permission-warnings');
     await warnings.waitFor();
@@ -141,7 +143,8 @@ describe.each(SITES.map((s) => s.name))('the extension on %s', (name) => {
     await warnings.scrollIntoViewIfNeeded();
     await screenshot(page, `${name}-admin-permissions-warnings`);
     await adminPanel().getByRole('tab', { name: 'Token Manager' }).click();
-    await adminPanel().getByLabel('For user').fill('bob');
+    await adminPanel().getByLabel('For user').fill('bo');
+    await adminPanel().getByRole('button', { name: 'bob' }).click();
     await adminPanel().getByLabel('Token name').fill('deploy-bot');
     await adminPanel().getByRole('button', { name: 'Create', exact: true }).click();
     await adminPanel().getByTestId('token-secret').waitFor();
