@@ -17,7 +17,16 @@ export function OptionsPage() {
   const [companionInput, setCompanionInput] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [reports, setReports] = useState<Record<string, ConnectionReport>>({});
-  const refresh = async () => setSites(await loadSites());
+  const [granted, setGranted] = useState<Record<string, boolean>>({});
+  const refresh = async () => {
+    const all = await loadSites();
+    const access: Record<string, boolean> = {};
+    for (const site of all) {
+      access[site.siteUrl] = await browser.permissions.contains({ origins: [originPattern(site.siteUrl)] });
+    }
+    setGranted(access);
+    setSites(all);
+  };
   useEffect(() => void refresh(), []);
 
   const add = (event: Event) => {
@@ -45,6 +54,18 @@ export function OptionsPage() {
       },
       (failure: unknown) => setError(String(failure)),
     );
+  };
+
+  /** Policy sites arrive without their host permission; it can only be asked for in a click handler. */
+  const allow = (site: SiteConfig) => {
+    const asked = browser.permissions.request({
+      origins: [...new Set([originPattern(site.siteUrl), originPattern(site.companionUrl)])],
+    });
+    void asked.then(async (ok) => {
+      if (!ok) return setError(t('optionsPermissionDenied', site.siteUrl));
+      await send(browser.runtime, 'sites.changed', {});
+      await refresh();
+    });
   };
 
   const remove = async (site: SiteConfig) => {
@@ -93,6 +114,11 @@ export function OptionsPage() {
                   )}
                 </td>
                 <td>
+                  {granted[site.siteUrl] === false && (
+                    <button type="button" class="primary" onClick={() => allow(site)}>
+                      {t('optionsAllowAccess')}
+                    </button>
+                  )}{' '}
                   <button type="button" onClick={() => void test(site)}>
                     {t('testConnection')}
                   </button>{' '}
