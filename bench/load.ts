@@ -7,11 +7,14 @@ export interface LoadOptions {
   perRequest?: () => Record<string, string>;
   connections: number;
   durationSeconds: number;
+  /** Requests per second for all connections together; unset: as fast as answers come back. */
+  rate?: number;
 }
 
 export interface CaseResult {
   name: string;
   reqPerSec: number;
+  /** Milliseconds, from every answer's own timing (autocannon's histogram keeps whole ms only). */
   p50: number;
   p99: number;
   requests: number;
@@ -19,37 +22,61 @@ export interface CaseResult {
   errors: number;
 }
 
-function run(options: LoadOptions, durationSeconds: number): Promise<autocannon.Result> {
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const value = sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+  return Math.round(value * 100) / 100;
+}
+
+function run(
+  options: LoadOptions,
+  durationSeconds: number,
+): Promise<{ result: autocannon.Result; latencies: number[] }> {
   const perRequest = options.perRequest;
-  return autocannon({
-    url: options.url,
-    connections: options.connections,
-    duration: durationSeconds,
-    headers: options.headers,
-    ...(perRequest
-      ? {
-          requests: [
-            {
-              setupRequest: (request: autocannon.Request) => ({
-                ...request,
-                headers: { ...options.headers, ...perRequest() },
-              }),
-            },
-          ],
-        }
-      : {}),
+  const latencies: number[] = [];
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: options.url,
+        connections: options.connections,
+        duration: durationSeconds,
+        headers: options.headers,
+        ...(options.rate ? { overallRate: options.rate } : {}),
+        ...(perRequest
+          ? {
+              requests: [
+                {
+                  setupRequest: (request: autocannon.Request) => ({
+                    ...request,
+                    headers: { ...options.headers, ...perRequest() },
+                  }),
+                },
+              ],
+            }
+          : {}),
+      },
+      (err, result) => (err ? reject(err) : resolve({ result, latencies })),
+    );
+    // Emitted per answer with the client, status, bytes and the exact time in ms.
+    instance.on(
+      'response' as 'done',
+      ((_client: unknown, _status: number, _bytes: number, ms: number) => {
+        latencies.push(ms);
+      }) as never,
+    );
   });
 }
 
 /** One measured case: a short warm-up (JIT, caches, keep-alive sockets), then the real run. */
 export async function measure(name: string, options: LoadOptions): Promise<CaseResult> {
   await run(options, 1);
-  const result = await run(options, options.durationSeconds);
+  const { result, latencies } = await run(options, options.durationSeconds);
+  latencies.sort((x, y) => x - y);
   return {
     name,
     reqPerSec: Math.round(result.requests.average),
-    p50: result.latency.p50,
-    p99: result.latency.p99,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
     requests: result.requests.total,
     non2xx: result.non2xx,
     errors: result.errors,

@@ -154,29 +154,35 @@ async function main(): Promise<void> {
     results.push(c);
     const rssAfterC = await companion.rssMb();
 
-    step('(d) valid tokens alone, then beside a flood of wrong tokens');
+    // (d) at fixed rates, so the comparison shows what wrong tokens cost, not how a closed loop
+    // queues: valid tokens at 10 % of (c)'s rate, alone and beside a flood at 50 % of it.
+    step('(d) valid tokens alone, then beside a flood of wrong tokens (fixed rates)');
+    const validRate = Math.max(100, Math.round(c.reqPerSec * 0.1));
+    const floodRate = Math.max(500, Math.round(c.reqPerSec * 0.5));
     const half = CONNECTIONS / 2;
-    const validAlone = await measure('(d0) valid token alone, 8 conn', {
+    const validOptions = {
       url: authRequest,
       headers: valid,
       connections: half,
       durationSeconds: SECONDS,
-    });
+      rate: validRate,
+    };
+    const validAlone = await measure(`(d0) valid token alone, ${validRate}/s`, validOptions);
     const floodFrom = (address: () => string) => ({
       url: authRequest,
       headers: { 'X-Original-Method': 'GET', 'X-Original-URI': '/rest/api/2/myself' },
       perRequest: () => ({ Authorization: basic('alice', generateToken()), 'X-Forwarded-For': address() }),
       connections: half,
       durationSeconds: SECONDS,
+      rate: floodRate,
     });
-    const validOptions = { url: authRequest, headers: valid, connections: half, durationSeconds: SECONDS };
     const [floodSpread, validDuringSpread] = await Promise.all([
-      measure('(d1) flood: wrong tokens, random addresses', floodFrom(randomAddress)),
+      measure(`(d1) flood ${floodRate}/s: wrong tokens, random addresses`, floodFrom(randomAddress)),
       measure('(d1) valid token during it', validOptions),
     ]);
     const [floodOne, validDuringOne] = await Promise.all([
       measure(
-        '(d2) flood: wrong tokens, one address',
+        `(d2) flood ${floodRate}/s: wrong tokens, one address`,
         floodFrom(() => '203.0.113.99'),
       ),
       measure('(d2) valid token during it', validOptions),
