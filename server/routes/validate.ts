@@ -28,18 +28,21 @@ export const ValidateRequest = z.strictObject({
 });
 type ValidateRequest = z.infer<typeof ValidateRequest>;
 
-export interface ValidateResponse {
-  decision: 'allow' | 'deny';
-  mode: string | null;
-  status: number;
-  user: string | null;
-  reason: string;
-  expiresAt?: string | null;
-  retryAfterSeconds?: number;
-}
+/** The answer, as a schema too, so the API description can be generated from it. */
+export const ValidateResponse = z.strictObject({
+  decision: z.enum(['allow', 'deny']),
+  mode: z.enum(['session', 'token', 'password', 'passthrough']).nullable(),
+  status: z.number().int(),
+  user: z.string().nullable(),
+  reason: z.string(),
+  expiresAt: z.string().nullable().optional(),
+  retryAfterSeconds: z.number().int().optional(),
+});
+export type ValidateResponse = z.infer<typeof ValidateResponse>;
 
 function lowerCased(headers: ValidateRequest['headers']): HeaderBag {
-  const bag: Record<string, string[]> = {};
+  // No prototype: a header named __proto__ is just a header.
+  const bag: Record<string, string[]> = Object.create(null);
   for (const [name, value] of Object.entries(headers ?? {})) {
     bag[name.toLowerCase()] = [
       ...(bag[name.toLowerCase()] ?? []),

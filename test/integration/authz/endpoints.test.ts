@@ -260,6 +260,29 @@ describe.each(DATABASES)('validation endpoints on %s', (db) => {
       .expect(400);
   });
 
+  it('reads the plugin’s client address through the trusted-proxy rules, and survives odd headers', async () => {
+    const reverseProxy = { enabled: true, trustedProxies: ['10.0.0.0/8'], clientIpHeader: 'X-Forwarded-For' };
+    await settings({ ipAllowlist: ['198.51.100.0/24'], reverseProxy });
+    const ask = (payload: string) =>
+      h.http
+        .post(api('/validate'))
+        .set('Authorization', `Bearer ${VALIDATE_SECRET}`)
+        .set('Content-Type', 'application/json')
+        .send(payload);
+    const body = (remoteAddress: string, headers: string) =>
+      `{"method":"GET","path":"/rest/api/2/myself","authorization":${JSON.stringify(basic('alice', aliceSecret))},` +
+      `"remoteAddress":"${remoteAddress}","headers":${headers}}`;
+    const trusted = await ask(body('10.1.2.3', '{"X-Forwarded-For":["192.0.2.1","198.51.100.9"]}')).expect(
+      200,
+    );
+    expect(trusted.body).toMatchObject({ decision: 'allow', user: 'alice' });
+    const untrusted = await ask(body('203.0.113.4', '{"x-forwarded-for":"198.51.100.9"}')).expect(200);
+    expect(untrusted.body).toMatchObject({ decision: 'deny', status: 403, reason: 'ip-not-allowed' });
+    // The request parser drops a "__proto__" key; "constructor" is just a header nobody reads.
+    const proto = await ask(body('10.1.2.3', '{"__proto__":"198.51.100.9","constructor":"x"}')).expect(200);
+    expect(proto.body).toMatchObject({ decision: 'deny', reason: 'ip-not-allowed' });
+  });
+
   it('logs each token authentication twice at INFO, never the secret or a cookie', async () => {
     await nginx(basic('alice', aliceSecret)).set('Cookie', 'JSESSIONID=s3cr3tcookie').expect(200);
     await nginx(basic('alice', generateToken())).expect(401);
