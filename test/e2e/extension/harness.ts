@@ -18,6 +18,13 @@ export interface Stage {
   close(): Promise<void>;
 }
 
+/** Builds the extension with `sites` built in (Chrome flavour) into `dir` and loads it in Chromium. */
+export async function launchWithExtension(dir: string, sites: string[]): Promise<BrowserContext> {
+  const dirs = await buildExtension({ outDir: join(dir, 'extension'), sites, targets: ['chrome'] });
+  await mkdir(SCREENSHOTS, { recursive: true });
+  return launchChromiumWithExtension(dirs.chrome);
+}
+
 export async function startStage(specs: DemoSiteSpec[]): Promise<Stage> {
   const dir = await mkdtemp(join(tmpdir(), 'ata-ext-e2e-'));
   const closers: (() => Promise<unknown>)[] = [() => rm(dir, { recursive: true, force: true })];
@@ -27,14 +34,11 @@ export async function startStage(specs: DemoSiteSpec[]): Promise<Stage> {
   try {
     const demo = await startDemo({ sites: specs, dataDir: join(dir, 'data'), logLevel: 'error' });
     closers.push(() => demo.close());
-    const dirs = await buildExtension({
-      outDir: join(dir, 'extension'),
-      sites: demo.sites.map((s) => s.url),
-      targets: ['chrome'],
-    });
-    const context = await launchChromiumWithExtension(dirs.chrome);
+    const context = await launchWithExtension(
+      dir,
+      demo.sites.map((s) => s.url),
+    );
     closers.push(() => context.close());
-    await mkdir(SCREENSHOTS, { recursive: true });
     const site = (name: string) => {
       const found = demo.sites.find((s) => s.name === name);
       if (!found) throw new Error(`no demo site ${name}`);
