@@ -27,13 +27,6 @@ export function defineFeature(feature: Feature): Feature {
   return feature;
 }
 
-export class FeatureError extends Error {
-  constructor(feature: string, message: string) {
-    super(`[api-token-auth:${feature}] ${message}`);
-    this.name = 'FeatureError';
-  }
-}
-
 export interface FeatureOutcome {
   name: string;
   state: 'ran' | 'skipped' | 'failed';

@@ -3,6 +3,7 @@ import { render } from 'preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Me, Token } from '../../../extension/api-types.ts';
 import { CompanionClient, CompanionError } from '../../../extension/companion-client.ts';
+import { routeOf } from '../../../extension/content/features/panel-router.ts';
 import { invalidEntries } from '../../../extension/panels/admin/ip-list-editor.tsx';
 import { describeError } from '../../../extension/panels/error-message.tsx';
 import { expiresSoon } from '../../../extension/panels/format.ts';
@@ -177,5 +178,16 @@ describe('IP allowlist entries', () => {
     expect(
       invalidEntries(['10.0.0.0/8', '2001:db8::/32', '192.0.2.1', '', '10.1', '10.0.0.0/33', 'example.com']),
     ).toEqual(['10.1', '10.0.0.0/33', 'example.com']);
+  });
+});
+
+describe('panel routes', () => {
+  it('are #api-token-auth and #api-token-auth/admin, and nothing else', () => {
+    expect(routeOf('#api-token-auth')).toBe('user');
+    expect(routeOf('#api-token-auth/')).toBe('user');
+    expect(routeOf('#api-token-auth/admin')).toBe('admin');
+    expect(routeOf('')).toBeNull();
+    expect(routeOf('#api-token-authx')).toBeNull();
+    expect(routeOf('#comment-123')).toBeNull();
   });
 });
