@@ -10,6 +10,7 @@ import type { FlavourName, Product } from './flavours.ts';
 import { FLAVOURS } from './flavours.ts';
 import { registerImages } from './images.ts';
 import { registerJira } from './jira/index.ts';
+import { notFound } from './not-found.ts';
 import type { RequestIdentity, SimContext, Site } from './site.ts';
 import { SimState } from './state.ts';
 import { trustedProxyMatcher } from './trusted-proxies.ts';
@@ -96,6 +97,7 @@ export function createSimulatorApp(site: Site): Koa {
   app.use(requestLog(site));
   app.use(bodyParser({ enableTypes: ['json', 'form', 'text'] }));
   app.use(authenticate(site));
+  app.use(notFound(site));
   app.use(router.routes());
   app.use(router.allowedMethods());
   return app;

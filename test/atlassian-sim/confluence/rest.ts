@@ -1,7 +1,7 @@
 import type Router from '@koa/router';
 import { intParam, json, listParam, strParam, xsrfBlocked } from '../rest-util.ts';
 import type { RequestIdentity, SimContext, Site } from '../site.ts';
-import { baseUrl, originOf } from '../site.ts';
+import { baseUrl } from '../site.ts';
 import type { SimUser } from '../users.ts';
 import type { SimPage } from './content.ts';
 import { anonymousUser, confluenceError, groupJson, knownUser, links, pageOf } from './json.ts';
@@ -144,10 +144,8 @@ export function registerConfluenceRest(
       .map((u) => knownUser(ctx, site, u));
     json(ctx, 200, pageOf(ctx, site, members, intParam(ctx, 'start', 0), intParam(ctx, 'limit', 200, 1000)));
   });
-  // Cloud only: Data Center's /rest/api/search resource has no /user sub-resource, so Jersey answers 404.
-  router.get('/rest/api/search/user', (ctx) => {
-    json(ctx, 404, confluenceError(404, `null for uri: ${originOf(ctx)}${ctx.originalUrl}`));
-  });
+  // No /rest/api/search/user: it is Cloud only. Data Center's /rest/api/search resource has no /user
+  // sub-resource, so the request falls through to Jersey's 404 (see not-found.ts).
 
   const findPage = (ctx: SimContext): SimPage | null => {
     if (!requireUser(ctx)) return null;
