@@ -175,7 +175,12 @@ export async function startFrontProxy(options: FrontProxyOptions): Promise<Runni
     const toCompanion = path === mountPath || path.startsWith(`${mountPath}/`);
     // Basic credentials are honoured by the site on any URL, not only under /rest/.
     const mustCheck = path.startsWith(restPrefix) || req.headers.authorization !== undefined;
-    if (!toCompanion && !mustCheck) {
+    if (path.startsWith(`${mountPath}/authz/`)) {
+      // Like the shipped nginx configuration: the validation endpoints answer the proxy only.
+      req.resume();
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('Not found\n');
+    } else if (!toCompanion && !mustCheck) {
       pipeTo(site, siteAgent, req, res, headers, options.siteBindAddress);
     } else if (!companion) {
       req.resume();

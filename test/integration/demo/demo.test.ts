@@ -102,4 +102,13 @@ describe('the demo', () => {
     expect(response.status).toBe(401);
     expect(response.headers.get('x-ausername')).toBe('anonymous');
   });
+
+  it('keeps the validation endpoints away from clients, as the shipped nginx configuration does', async () => {
+    const site = demo.sites.find((s) => s.product === 'jira');
+    if (!site) throw new Error('no Jira site');
+    const response = await fetch(`${site.companionUrl}/authz/auth-request`, {
+      headers: { 'x-original-uri': '/jira/rest/api/2/myself', authorization: basic('alice', 'alice') },
+    });
+    expect(response.status).toBe(404);
+  });
 });
