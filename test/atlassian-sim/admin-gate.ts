@@ -1,5 +1,6 @@
 import type { SimContext, Site } from './site.ts';
 import { destinationOf, sitePath } from './site.ts';
+import { passwordMatches } from './users.ts';
 
 // Who may open an administration page, the same in both products: anonymous → the login page; a non-admin → the
 // product's permission page; an admin on a cookie session without a recent password → WebSudo. Basic, Bearer and
@@ -36,7 +37,7 @@ export function adminGate(ctx: SimContext, site: Site, pages: AdminGatePages): b
 /** Checks the re-entered password and elevates the session for ten minutes. */
 export function elevate(ctx: SimContext, site: Site, password: string): boolean {
   const user = ctx.state.user;
-  if (!user || !ctx.state.session || password !== user.password) return false;
+  if (!user || !ctx.state.session || !passwordMatches(user, password)) return false;
   site.state.sessions.elevate(ctx.state.session);
   ctx.set('X-Atlassian-WebSudo', 'Has-Authentication');
   return true;

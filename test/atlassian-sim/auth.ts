@@ -2,7 +2,7 @@ import type { Middleware } from 'koa';
 import type { SimContext, Site } from './site.ts';
 import { originOf, sitePath } from './site.ts';
 import type { AuthMethod } from './state.ts';
-import type { SimUser } from './users.ts';
+import { passwordMatches, type SimUser } from './users.ts';
 
 // REST and page authentication the way Seraph does it, in this order: a header-SSO authenticator (only for
 // requests from a trusted proxy), Authorization (Bearer personal access token, then Basic), the session cookie.
@@ -39,7 +39,7 @@ function resolve(ctx: SimContext, site: Site): Resolution {
     const basic = parseBasic(credentials);
     const user = directory.get(basic?.username);
     if (!basic || !user) return { ok: false, status: 401, reason: 'AUTHENTICATED_FAILED', what: 'basic' };
-    const outcome = guard.attempt(user.name, user.active && basic.password === user.password);
+    const outcome = guard.attempt(user.name, user.active && passwordMatches(user, basic.password));
     if (outcome === 'denied')
       return { ok: false, status: 403, reason: 'AUTHENTICATION_DENIED', what: 'basic' };
     if (outcome === 'failed')

@@ -2,7 +2,7 @@ import { SESSION_COOKIE } from './auth.ts';
 import type { Session } from './sessions.ts';
 import type { SimContext, Site } from './site.ts';
 import { sitePath } from './site.ts';
-import type { SimUser } from './users.ts';
+import { passwordMatches, type SimUser } from './users.ts';
 
 // Password logins shared by Jira's /login.jsp, Confluence's /dologin.action and Jira's REST session resource:
 // one failed-login counter, one CAPTCHA rule, one session cookie.
@@ -21,7 +21,7 @@ export function passwordLogin(
   if (!user) return { ok: false, reason: 'AUTHENTICATED_FAILED', username };
   const outcome = site.state.guard.attempt(
     user.name,
-    user.active && password === user.password,
+    user.active && passwordMatches(user, password),
     captchaAnswer,
   );
   if (outcome !== 'ok') {

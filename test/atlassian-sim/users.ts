@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Product } from './flavours.ts';
 
 // The seed directory of every simulated site. Passwords equal user names (demo only).
@@ -34,6 +34,12 @@ const SEEDS: Seed[] = [
   { name: 'carol', displayName: 'Carol Jones', active: true, groups: ['contractors'] },
   { name: 'dave', displayName: 'Dave Brown', active: false, groups: ['developers'] },
 ];
+
+/** Compares digests in constant time, so response timing does not leak how much of a password matched. */
+export function passwordMatches(user: SimUser, password: string): boolean {
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(digest(password), digest(user.password));
+}
 
 export function usersGroupName(product: Product): string {
   return product === 'jira' ? 'jira-software-users' : 'confluence-users';
