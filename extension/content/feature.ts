@@ -1,7 +1,7 @@
 // What every content feature gets and declares. A feature says where it runs (`include`, a
 // pure predicate over the context) and what it does (`init`); one feature's failure is logged
 // with its name and never stops the others.
-import type { Me } from '../api-types.ts';
+import { type Me, mayUseTokenPanel } from '../api-types.ts';
 import type { CompanionClient, CompanionError } from '../companion-client.ts';
 import type { Product } from './page-detect.ts';
 
@@ -15,6 +15,16 @@ export interface ContentContext {
   meError: CompanionError | null;
   /** Stops observers when the content script is torn down (tests, extension reloads). */
   signal: AbortSignal;
+}
+
+/**
+ * Whether the user menu offers the token panel: when the person may use it, and also when the
+ * companion cannot answer right now (unreachable or 5xx), so the panel can say so where the
+ * person looks instead of the item silently vanishing.
+ */
+export function offersTokenPanel({ me, meError }: Pick<ContentContext, 'me' | 'meError'>): boolean {
+  if (me) return mayUseTokenPanel(me);
+  return meError !== null && (meError.status === 0 || meError.status >= 500);
 }
 
 export interface Feature {

@@ -1,7 +1,6 @@
 // Confluence: "API Token Authentication" in the user menu's user-preferences section.
-import { mayUseTokenPanel } from '../../api-types.ts';
 import { t } from '../../i18n.ts';
-import { defineFeature } from '../feature.ts';
+import { defineFeature, offersTokenPanel } from '../feature.ts';
 import { addMenuItem, panelHref } from '../menu-item.ts';
 import { observe } from '../observe.ts';
 
@@ -9,7 +8,7 @@ export const CONFLUENCE_USER_ITEM_ID = 'api-token-auth-user-link';
 
 export default defineFeature({
   name: 'confluence-user-menu',
-  include: ({ product, me }) => product === 'confluence' && me !== null && mayUseTokenPanel(me),
+  include: (ctx) => ctx.product === 'confluence' && offersTokenPanel(ctx),
   init({ doc, signal }) {
     observe(
       doc,

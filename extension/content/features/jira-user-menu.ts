@@ -1,8 +1,7 @@
 // Jira: "API Token Authentication" in the user menu's `personal` section (web-item location
-// `system.user.options/personal`), for people who may use or create tokens.
-import { mayUseTokenPanel } from '../../api-types.ts';
+// `system.user.options/personal`), for people who may use or create tokens (see offersTokenPanel).
 import { t } from '../../i18n.ts';
-import { defineFeature } from '../feature.ts';
+import { defineFeature, offersTokenPanel } from '../feature.ts';
 import { addMenuItem, panelHref } from '../menu-item.ts';
 import { observe } from '../observe.ts';
 
@@ -10,7 +9,7 @@ export const JIRA_USER_ITEM_ID = 'api-token-auth-user-link';
 
 export default defineFeature({
   name: 'jira-user-menu',
-  include: ({ product, me }) => product === 'jira' && me !== null && mayUseTokenPanel(me),
+  include: (ctx) => ctx.product === 'jira' && offersTokenPanel(ctx),
   init({ doc, signal }) {
     observe(
       doc,

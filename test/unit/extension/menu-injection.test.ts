@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type { Me } from '../../../extension/api-types.ts';
-import { CompanionClient } from '../../../extension/companion-client.ts';
+import { CompanionClient, CompanionError } from '../../../extension/companion-client.ts';
 import { type ContentContext, runFeatures } from '../../../extension/content/feature.ts';
 import adminLinks, { ADMIN_LINK_ID } from '../../../extension/content/features/admin-links.ts';
 import confluenceUserMenu from '../../../extension/content/features/confluence-user-menu.ts';
@@ -32,7 +32,7 @@ function me(username: string, overrides: Partial<Me> = {}): Me {
   };
 }
 
-function context(doc: Document, who: Me | null): ContentContext {
+function context(doc: Document, who: Me | null, meError: CompanionError | null = null): ContentContext {
   const which = product(doc);
   if (!which) throw new Error('not a Jira or Confluence page');
   // The menu features never call the companion: a client whose every call fails proves it.
@@ -45,7 +45,7 @@ function context(doc: Document, who: Me | null): ContentContext {
     siteUrl: '',
     client,
     me: who,
-    meError: null,
+    meError,
     signal: new AbortController().signal,
   };
 }
@@ -104,6 +104,21 @@ describe.each(FLAVOURS)('the user menu item on saved %s pages', (flavour) => {
     const outcomes = await runFeatures(MENU_FEATURES, context(doc, withoutPermission));
     expect(items(doc, JIRA_USER_ITEM_ID)).toHaveLength(0);
     expect(outcomes.every((o) => o.state === 'skipped')).toBe(true);
+  });
+
+  it('is added when the companion cannot answer, so its panel can say so, but not when it refused', async () => {
+    const down = parse(alice.html);
+    await runFeatures(
+      MENU_FEATURES,
+      context(down, null, new CompanionError(0, 'unreachable', 'cannot be reached')),
+    );
+    expect(items(down, JIRA_USER_ITEM_ID)).toHaveLength(1);
+    const refused = parse(alice.html);
+    await runFeatures(
+      MENU_FEATURES,
+      context(refused, null, new CompanionError(401, 'unauthorized', 'log in')),
+    );
+    expect(items(refused, JIRA_USER_ITEM_ID)).toHaveLength(0);
   });
 
   it('is not added on an anonymous page (Jira’s still carries the dropdown markup)', async () => {

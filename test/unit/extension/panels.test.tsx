@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { render } from 'preact';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Me, Token } from '../../../extension/api-types.ts';
 import { CompanionClient, CompanionError } from '../../../extension/companion-client.ts';
 import { routeOf } from '../../../extension/content/features/panel-router.ts';
@@ -165,6 +165,14 @@ describe('panels opened by URL without the permission', () => {
       me({ permissions: { useTokens: true, createOwnTokens: true, createTokensForOthers: false } }),
     );
     expect(root?.textContent).toContain('Administrators only');
+  });
+
+  it('says that the companion cannot be reached when it did not answer who the person is', async () => {
+    document.head.innerHTML = '<meta name="ajs-remote-user" content="alice">';
+    const root = open('user', null);
+    await vi.waitFor(() =>
+      expect(root?.textContent).toContain('The API Token Authentication server cannot be reached'),
+    );
   });
 
   it('asks an anonymous visitor to log in first', () => {
