@@ -29,6 +29,12 @@ export function renderJiraPage(ctx: SimContext, site: Site, options: JiraPageOpt
   const user = ctx.state.user;
   const isAdmin = user !== null && state.directory.isAdmin(user);
   const token = atlToken(ctx, site);
+  // Jira also hands the XSRF token to scripts as a cookie, readable (not HttpOnly) by design.
+  ctx.cookies.set('atlassian.xsrf.token', token, {
+    httpOnly: false,
+    path: site.contextPath || '/',
+    sameSite: 'lax',
+  });
   const dark = colorMode(ctx, site) === 'dark';
   const metas = [
     meta('application-name', 'JIRA', ` data-name="jira" data-version="${esc(flavour.version)}"`),
