@@ -127,11 +127,23 @@ describe.each(SITES.map((s) => s.name))('the extension on %s', (name) => {
     expect(new URL(page.url()).hash).toBe('');
   });
 
-  it('lets the admin save settings (bad allowlist entries flagged inline), see permission warnings, create a token for a user and read the audit log', async () => {
+  it('lets the admin create a token for a user, lower the maximum validity and cap it, see permission warnings and read the audit log', async () => {
     const site = stage.site(name);
     await login(stage.context, site, 'admin');
     await openSitePage(page, site, '#api-token-auth/admin');
-    await adminPanel().waitFor();
+    await adminPanel().getByRole('tab', { name: 'Token Manager' }).click();
+    // The user picker searches the site's users through the companion.
+    await adminPanel().getByLabel('For user').fill('bo');
+    await adminPanel().getByRole('button', { name: 'bob' }).click();
+    await adminPanel().getByLabel('Token name').fill('deploy-bot');
+    await adminPanel().getByLabel('Valid for').selectOption('never');
+    await adminPanel().getByRole('button', { name: 'Create', exact: true }).click();
+    await adminPanel().getByTestId('token-secret').waitFor();
+    const row = adminPanel().getByRole('row').filter({ hasText: 'deploy-bot' });
+    await row.getByText('created by admin').waitFor();
+    await screenshot(page, `${name}-admin-token-manager`);
+
+    await adminPanel().getByRole('tab', { name: 'System-Wide Settings' }).click();
     await adminPanel().getByLabel('Maximum validity').selectOption('P1Y');
     await adminPanel()
       .getByRole('button', { name: /^Add an entry to IP allowlist/ })
@@ -139,11 +151,15 @@ describe.each(SITES.map((s) => s.name))('the extension on %s', (name) => {
     const entry = adminPanel().getByLabel(/^IP allowlist.*entry 1$/);
     await entry.fill('10.1');
     await adminPanel().getByText('"10.1" is not an IP address or CIDR range').waitFor();
-    await expect(adminPanel().getByRole('button', { name: 'Save' }).isDisabled()).resolves.toBe(true);
+    expect(await adminPanel().getByRole('button', { name: 'Save' }).isDisabled()).toBe(true);
     await entry.fill('127.0.0.0/8');
     await adminPanel().getByRole('button', { name: 'Save' }).click();
     await adminPanel().getByText('Settings saved.').waitFor();
+    await adminPanel().getByText('1 existing token(s) are valid longer than the new maximum.').waitFor();
+    await adminPanel().getByRole('button', { name: 'Shorten them to the maximum' }).click();
+    await adminPanel().getByText('1 token(s) shortened to the maximum.').waitFor();
     await screenshot(page, `${name}-admin-settings`);
+
     await adminPanel().getByRole('tab', { name: 'Permissions' }).click();
     const use = adminPanel().getByRole('group', { name: 'Use API tokens' });
     await use.getByLabel('Allow everyone to use API tokens').uncheck();
@@ -157,22 +173,11 @@ describe.each(SITES.map((s) => s.name))('the extension on %s', (name) => {
     expect(await warnings.textContent()).toMatch(/create/i);
     await warnings.scrollIntoViewIfNeeded();
     await screenshot(page, `${name}-admin-permissions-warnings`);
-    await adminPanel().getByRole('tab', { name: 'Token Manager' }).click();
-    await adminPanel().getByLabel('For user').fill('bo');
-    await adminPanel().getByRole('button', { name: 'bob' }).click();
-    await adminPanel().getByLabel('Token name').fill('deploy-bot');
-    await adminPanel().getByRole('button', { name: 'Create', exact: true }).click();
-    await adminPanel().getByTestId('token-secret').waitFor();
-    await adminPanel()
-      .getByRole('row')
-      .filter({ hasText: 'deploy-bot' })
-      .getByText('created by admin')
-      .waitFor();
-    await screenshot(page, `${name}-admin-token-manager`);
+
     await adminPanel().getByRole('tab', { name: 'Audit Log' }).click();
-    await adminPanel().getByRole('cell', { name: 'permissions.changed' }).first().waitFor();
-    await adminPanel().getByRole('cell', { name: 'settings.changed' }).first().waitFor();
-    await adminPanel().getByRole('row').filter({ hasText: 'deploy-bot' }).first().waitFor();
+    for (const action of ['token.created', 'settings.changed', 'tokens.capped', 'permissions.changed']) {
+      await adminPanel().getByRole('cell', { name: action, exact: true }).first().waitFor();
+    }
     await screenshot(page, `${name}-admin-audit`);
   });
 
