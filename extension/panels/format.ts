@@ -23,3 +23,13 @@ export function validityLabel(validity: Validity): string {
 export function scopeLabel(scope: string): string {
   return scope === 'read-only' ? t('scopeReadOnly') : t('scopeReadWrite');
 }
+
+/** A date input's `YYYY-MM-DD` as the first or last instant of that day in the person's time zone. */
+export function dateBoundary(day: string, boundary: 'start' | 'end'): string {
+  const date = new Date(`${day}T00:00:00`);
+  if (boundary === 'end') {
+    date.setDate(date.getDate() + 1);
+    date.setMilliseconds(-1);
+  }
+  return date.toISOString();
+}

@@ -10,22 +10,24 @@ import { ErrorMessage } from '../error-message.tsx';
 import { formatDate } from '../format.ts';
 import { useAction, useLoad } from '../hooks.ts';
 import { Pager } from '../pager.tsx';
+import { FilterField, filterQuery } from './filter-field.tsx';
 
 const PAGE = 50;
-const EMPTY = { actor: '', action: '', subjectUser: '' };
+const EMPTY = { actor: '', action: '', subjectUser: '', from: '', to: '' };
+const DATES = { from: 'start', to: 'end' } as const;
 
 export function AuditTab({ client }: { client: CompanionClient }) {
   const [filters, setFilters] = useState(EMPTY);
   const [applied, setApplied] = useState(EMPTY);
   const [offset, setOffset] = useState(0);
   const page = useLoad(
-    () => client.get<AuditPage>(endpoints.audit({ ...applied, limit: PAGE, offset })),
+    () => client.get<AuditPage>(endpoints.audit({ ...filterQuery(applied, DATES), limit: PAGE, offset })),
     [client, applied, offset],
   );
   const download = useAction(async (format: 'csv' | 'jsonl') => {
     const text = await client.request<string>(
       'GET',
-      endpoints.auditExport({ ...applied, format }),
+      endpoints.auditExport({ ...filterQuery(applied, DATES), format }),
       undefined,
       'text',
     );
@@ -37,15 +39,18 @@ export function AuditTab({ client }: { client: CompanionClient }) {
     link.click();
     URL.revokeObjectURL(link.href);
   });
-  const input = (key: 'actor' | 'subjectUser', label: string) => (
-    <div class="field">
-      <label for={`ata-audit-${key}`}>{label}</label>
-      <input
-        id={`ata-audit-${key}`}
-        value={filters[key]}
-        onInput={(e) => setFilters({ ...filters, [key]: e.currentTarget.value.trim() })}
-      />
-    </div>
+  const field = (
+    key: 'actor' | 'subjectUser' | 'from' | 'to',
+    label: string,
+    type: 'text' | 'date' = 'text',
+  ) => (
+    <FilterField
+      id={`ata-audit-${key}`}
+      label={label}
+      type={type}
+      value={filters[key]}
+      onInput={(value) => setFilters({ ...filters, [key]: value })}
+    />
   );
   const total = page.data?.total ?? 0;
   return (
@@ -59,7 +64,7 @@ export function AuditTab({ client }: { client: CompanionClient }) {
           setApplied(filters);
         }}
       >
-        {input('actor', t('auditActor'))}
+        {field('actor', t('auditActor'))}
         <div class="field">
           <label for="ata-audit-action">{t('auditAction')}</label>
           <select
@@ -75,7 +80,9 @@ export function AuditTab({ client }: { client: CompanionClient }) {
             ))}
           </select>
         </div>
-        {input('subjectUser', t('auditSubject'))}
+        {field('subjectUser', t('auditSubject'))}
+        {field('from', t('auditFrom'), 'date')}
+        {field('to', t('auditTo'), 'date')}
         <div class="field">
           <button type="submit">{t('applyFilters')}</button>
         </div>

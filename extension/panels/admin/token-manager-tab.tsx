@@ -12,16 +12,20 @@ import { useAction, useLoad } from '../hooks.ts';
 import { Pager } from '../pager.tsx';
 import { SecretBox } from '../secret-box.tsx';
 import { TokenTable } from '../token-table.tsx';
+import { FilterField, filterQuery } from './filter-field.tsx';
 import { Picker } from './picker.tsx';
 
 const PAGE = 50;
+const EMPTY = { user: '', name: '', expiresTo: '', lastUsedTo: '' };
+const DATES = { expiresTo: 'end', lastUsedTo: 'end' } as const;
 
 export function TokenManagerTab({ me, client }: { me: Me; client: CompanionClient }) {
-  const [filters, setFilters] = useState({ user: '', name: '' });
-  const [applied, setApplied] = useState(filters);
+  const [filters, setFilters] = useState(EMPTY);
+  const [applied, setApplied] = useState(EMPTY);
   const [offset, setOffset] = useState(0);
   const page = useLoad(
-    () => client.get<TokenPage>(endpoints.adminTokens({ ...applied, limit: PAGE, offset })),
+    () =>
+      client.get<TokenPage>(endpoints.adminTokens({ ...filterQuery(applied, DATES), limit: PAGE, offset })),
     [client, applied, offset],
   );
   const [forUser, setForUser] = useState('');
@@ -51,22 +55,32 @@ export function TokenManagerTab({ me, client }: { me: Me; client: CompanionClien
           setApplied(filters);
         }}
       >
-        <div class="field">
-          <label for="ata-filter-user">{t('filterUser')}</label>
-          <input
-            id="ata-filter-user"
-            value={filters.user}
-            onInput={(e) => setFilters({ ...filters, user: e.currentTarget.value.trim() })}
-          />
-        </div>
-        <div class="field">
-          <label for="ata-filter-name">{t('filterName')}</label>
-          <input
-            id="ata-filter-name"
-            value={filters.name}
-            onInput={(e) => setFilters({ ...filters, name: e.currentTarget.value })}
-          />
-        </div>
+        <FilterField
+          id="ata-filter-user"
+          label={t('filterUser')}
+          value={filters.user}
+          onInput={(user) => setFilters({ ...filters, user })}
+        />
+        <FilterField
+          id="ata-filter-name"
+          label={t('filterName')}
+          value={filters.name}
+          onInput={(name) => setFilters({ ...filters, name })}
+        />
+        <FilterField
+          id="ata-filter-expires"
+          label={t('filterExpiresBefore')}
+          type="date"
+          value={filters.expiresTo}
+          onInput={(expiresTo) => setFilters({ ...filters, expiresTo })}
+        />
+        <FilterField
+          id="ata-filter-last-used"
+          label={t('filterLastUsedBefore')}
+          type="date"
+          value={filters.lastUsedTo}
+          onInput={(lastUsedTo) => setFilters({ ...filters, lastUsedTo })}
+        />
         <div class="field">
           <button type="submit">{t('applyFilters')}</button>
         </div>

@@ -179,6 +179,9 @@ describe.each(SITES.map((s) => s.name))('the extension on %s', (name) => {
       await adminPanel().getByRole('cell', { name: action, exact: true }).first().waitFor();
     }
     await screenshot(page, `${name}-admin-audit`);
+    await adminPanel().getByLabel('To', { exact: true }).fill('2000-01-01');
+    await adminPanel().getByRole('button', { name: 'Apply' }).click();
+    await adminPanel().getByText('No records.').waitFor();
   });
 
   it('links the admin panel from the user administration page (after WebSudo)', async () => {

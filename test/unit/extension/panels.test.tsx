@@ -4,9 +4,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Me, Token } from '../../../extension/api-types.ts';
 import { CompanionClient, CompanionError } from '../../../extension/companion-client.ts';
 import { routeOf } from '../../../extension/content/features/panel-router.ts';
+import { filterQuery } from '../../../extension/panels/admin/filter-field.tsx';
 import { invalidEntries } from '../../../extension/panels/admin/ip-list-editor.tsx';
 import { describeError } from '../../../extension/panels/error-message.tsx';
-import { expiresSoon } from '../../../extension/panels/format.ts';
+import { dateBoundary, expiresSoon } from '../../../extension/panels/format.ts';
 import { mountPanel } from '../../../extension/panels/mount.tsx';
 import { TokenTable } from '../../../extension/panels/token-table.tsx';
 
@@ -197,5 +198,29 @@ describe('panel routes', () => {
     expect(routeOf('')).toBeNull();
     expect(routeOf('#api-token-authx')).toBeNull();
     expect(routeOf('#comment-123')).toBeNull();
+  });
+});
+
+describe('admin list filters', () => {
+  it('drop empty fields and turn days into the first or last instant of that local day', () => {
+    const query = filterQuery(
+      { user: 'bob', name: '', from: '2026-03-01', to: '2026-03-01' },
+      { from: 'start', to: 'end' },
+    );
+    expect(query).toEqual({
+      user: 'bob',
+      from: dateBoundary('2026-03-01', 'start'),
+      to: dateBoundary('2026-03-01', 'end'),
+    });
+    const start = new Date(query.from as string);
+    const end = new Date(query.to as string);
+    expect([start.getHours(), start.getMinutes(), start.getDate()]).toEqual([0, 0, 1]);
+    expect([
+      end.getHours(),
+      end.getMinutes(),
+      end.getSeconds(),
+      end.getMilliseconds(),
+      end.getDate(),
+    ]).toEqual([23, 59, 59, 999, 1]);
   });
 });
