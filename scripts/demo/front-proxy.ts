@@ -1,4 +1,10 @@
-import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import http, {
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type OutgoingHttpHeader,
+  type OutgoingHttpHeaders,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
@@ -51,6 +57,17 @@ function routingPath(url: string): string {
 
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'upgrade'];
 
+/**
+ * Headers of one hop only never travel on, in either direction: an upstream's `Connection:
+ * keep-alive` would otherwise override a client's `Connection: close` (the client then waits for the
+ * idle timeout), and its `Transfer-Encoding` would be sent to an HTTP/1.0 client as is.
+ */
+function withoutHopByHop<T extends IncomingHttpHeaders | OutgoingHttpHeaders>(source: T): T {
+  const headers = { ...source };
+  for (const name of [...HOP_BY_HOP, 'transfer-encoding']) delete headers[name];
+  return headers;
+}
+
 export async function startFrontProxy(options: FrontProxyOptions): Promise<RunningFrontProxy> {
   const mountPath = options.mountPath ?? '/api-token-auth';
   const identityHeader = (options.identityHeader ?? 'X-Forwarded-User').toLowerCase();
@@ -60,9 +77,12 @@ export async function startFrontProxy(options: FrontProxyOptions): Promise<Runni
   const companionAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   const siteAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
-  const forwardedHeaders = (req: IncomingMessage): IncomingHttpHeaders => {
-    const headers: IncomingHttpHeaders = { ...req.headers };
-    for (const name of HOP_BY_HOP) delete headers[name];
+  const forwardedHeaders = (req: IncomingMessage): OutgoingHttpHeaders => {
+    const headers: OutgoingHttpHeaders = withoutHopByHop(req.headers);
+    // Node keeps only the first of several Authorization headers in `req.headers`; nginx passes them
+    // all, and the companion refuses such a request. Passing on only one would hide the ambiguity.
+    const authorization = req.headersDistinct.authorization ?? [];
+    if (authorization.length > 1) (headers as NodeJS.Dict<OutgoingHttpHeader>).authorization = authorization;
     delete headers[identityHeader];
     const peer = req.socket.remoteAddress ?? '';
     headers['x-forwarded-for'] = headers['x-forwarded-for'] ? `${headers['x-forwarded-for']}, ${peer}` : peer;
@@ -77,7 +97,7 @@ export async function startFrontProxy(options: FrontProxyOptions): Promise<Runni
     agent: http.Agent,
     req: IncomingMessage,
     res: ServerResponse,
-    headers: IncomingHttpHeaders,
+    headers: OutgoingHttpHeaders,
     localAddress?: string,
   ) => {
     const upstream = http.request(
@@ -91,7 +111,7 @@ export async function startFrontProxy(options: FrontProxyOptions): Promise<Runni
         ...(localAddress ? { localAddress } : {}),
       },
       (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        res.writeHead(answer.statusCode ?? 502, withoutHopByHop(answer.headers));
         answer.pipe(res);
       },
     );
@@ -103,9 +123,9 @@ export async function startFrontProxy(options: FrontProxyOptions): Promise<Runni
   };
 
   /** The `auth_request` subrequest: a GET without a body that carries the client's headers. */
-  const checkWithCompanion = (req: IncomingMessage, headers: IncomingHttpHeaders, companion: URL) =>
+  const checkWithCompanion = (req: IncomingMessage, headers: OutgoingHttpHeaders, companion: URL) =>
     new Promise<{ status: number; headers: IncomingHttpHeaders; body: string }>((resolve) => {
-      const subHeaders: IncomingHttpHeaders = {
+      const subHeaders: OutgoingHttpHeaders = {
         ...headers,
         'x-original-method': req.method ?? 'GET',
         'x-original-uri': req.url ?? '/',
@@ -140,7 +160,7 @@ export async function startFrontProxy(options: FrontProxyOptions): Promise<Runni
   const handleRest = async (
     req: IncomingMessage,
     res: ServerResponse,
-    headers: IncomingHttpHeaders,
+    headers: OutgoingHttpHeaders,
     companion: URL,
   ) => {
     const verdict = await checkWithCompanion(req, headers, companion);

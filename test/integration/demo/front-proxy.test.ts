@@ -1,0 +1,134 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DemoSite, type RunningDemo, startDemo } from '../../../scripts/demo/demo.ts';
+
+/** What a client sees on the wire: the status line, the headers (names lower-cased) and whether the proxy closed. */
+interface RawAnswer {
+  status: number;
+  headers: Map<string, string[]>;
+  body: string;
+}
+
+/**
+ * Sends one request as written (duplicate headers included, which fetch cannot send) and resolves
+ * when the proxy closes the connection, so a proxy that keeps a `Connection: close` client waiting
+ * fails the test by its timeout.
+ */
+function rawRequest(port: number, lines: string[]): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => {
+      socket.write(`${lines.join('\r\n')}\r\n\r\n`);
+    });
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      const [head = '', body = ''] = text.split('\r\n\r\n', 2);
+      const [statusLine = '', ...headerLines] = head.split('\r\n');
+      const headers = new Map<string, string[]>();
+      for (const line of headerLines) {
+        const name = line.slice(0, line.indexOf(':')).toLowerCase();
+        headers.set(name, [...(headers.get(name) ?? []), line.slice(line.indexOf(':') + 1).trim()]);
+      }
+      resolve({ status: Number(statusLine.split(' ')[1]), headers, body });
+    });
+  });
+}
+
+const basic = (user: string, secret: string) =>
+  `Basic ${Buffer.from(`${user}:${secret}`).toString('base64')}`;
+
+// The demo's front proxy stands in for nginx: it must speak HTTP/1.1 to clients on its own terms and
+// must not hide from the companion what the client really sent.
+describe('the demo front proxy', () => {
+  let demo: RunningDemo;
+  let dataDir: string;
+  let site: DemoSite;
+  let port: number;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'ata-front-'));
+    demo = await startDemo({
+      dataDir,
+      logLevel: 'silent',
+      sites: [{ name: 'Jira', flavour: 'jira9', port: 0, contextPath: '/jira' }],
+    });
+    site = demo.sites[0] as DemoSite;
+    port = Number(new URL(site.url).port);
+  });
+
+  afterAll(async () => {
+    await demo?.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it.each([
+    ['a site page', '/jira/secure/Dashboard.jspa', []],
+    ['a companion route', '/jira/api-token-auth/healthz', []],
+    ['a checked REST call', '/jira/rest/api/2/myself', [`Authorization: ${basic('alice', 'alice')}`]],
+  ])('answers %s to a client that asks to close and then closes', async (_, target, extra) => {
+    const answer = await rawRequest(port, [
+      `GET ${target} HTTP/1.1`,
+      `Host: localhost:${port}`,
+      'Connection: close',
+      ...extra,
+    ]);
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('connection')).toEqual(['close']);
+    expect(answer.headers.has('keep-alive')).toBe(false);
+  });
+
+  it('answers an HTTP/1.0 client without chunked encoding', async () => {
+    const answer = await rawRequest(port, ['GET /jira/api-token-auth/api/v1/openapi.json HTTP/1.0']);
+    expect(answer.status).toBe(200);
+    expect(answer.headers.has('transfer-encoding')).toBe(false);
+    expect(JSON.parse(answer.body)).toHaveProperty('openapi');
+  });
+
+  it('passes two Authorization headers on to the companion, which refuses them before the site sees the call', async () => {
+    const cookie = await fetch(`${site.url}/login.jsp`, {
+      method: 'POST',
+      body: new URLSearchParams({ os_username: 'alice', os_password: 'alice' }),
+      redirect: 'manual',
+    });
+    const session = cookie.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('JSESSIONID='))
+      ?.split(';')[0];
+    const created = await fetch(`${site.companionUrl}/api/v1/tokens`, {
+      method: 'POST',
+      headers: { cookie: session ?? '', 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'two headers', validity: 'P1M' }),
+    });
+    expect(created.status).toBe(201);
+    const { secret } = (await created.json()) as { secret: string };
+    // The simulator keeps a capped log of recent requests: remember the last one seen so far.
+    const requests = site.simulator.state.requests;
+    const mark = requests.at(-1);
+
+    for (const target of ['/jira/rest/api/2/myself', '/jira/api-token-auth/api/v1/me']) {
+      for (const order of [
+        [basic('alice', secret), basic('admin', 'admin')],
+        [basic('admin', 'admin'), basic('alice', secret)],
+      ]) {
+        const answer = await rawRequest(port, [
+          `GET ${target} HTTP/1.1`,
+          `Host: localhost:${port}`,
+          'Connection: close',
+          ...order.map((value) => `Authorization: ${value}`),
+        ]);
+        expect(answer.status, `${target} ${order[0]?.slice(0, 12)}`).toBe(401);
+        if (target.includes('/rest/'))
+          expect(answer.headers.get('x-api-token-auth-reason')).toEqual(['multiple-authorization-headers']);
+      }
+    }
+    const reachedSite = requests
+      .slice(mark ? requests.indexOf(mark) + 1 : 0)
+      .filter((r) => r.path.includes('/api/2/myself'));
+    expect(reachedSite).toEqual([]);
+  });
+});
