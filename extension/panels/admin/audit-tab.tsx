@@ -37,7 +37,8 @@ export function AuditTab({ client }: { client: CompanionClient }) {
     );
     link.download = `api-token-auth-audit.${format}`;
     link.click();
-    URL.revokeObjectURL(link.href);
+    // Revoked after the click has handed the blob to the download, not before.
+    setTimeout(() => URL.revokeObjectURL(link.href));
   });
   const field = (
     key: 'actor' | 'subjectUser' | 'from' | 'to',

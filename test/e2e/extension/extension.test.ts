@@ -1,6 +1,7 @@
 // The built extension in Debian's Chromium against the four simulated products, each with its
 // companion mounted on the site's origin: the menu item, the user panel's create → use →
 // delete cycle, the admin panel's permission warnings, the info box and a withdrawn permission.
+import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DemoSiteSpec } from '../../../scripts/demo/demo.ts';
@@ -179,6 +180,13 @@ describe.each(SITES.map((s) => s.name))('the extension on %s', (name) => {
       await adminPanel().getByRole('cell', { name: action, exact: true }).first().waitFor();
     }
     await screenshot(page, `${name}-admin-audit`);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      adminPanel().getByRole('button', { name: 'Export CSV' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('api-token-auth-audit.csv');
+    const csv = await readFile((await download.path()) ?? '', 'utf8');
+    expect(csv).toMatch(/tokens\.capped/);
     await adminPanel().getByLabel('To', { exact: true }).fill('2000-01-01');
     await adminPanel().getByRole('button', { name: 'Apply' }).click();
     await adminPanel().getByText('No records.').waitFor();
