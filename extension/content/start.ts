@@ -29,8 +29,13 @@ export async function start(features: Feature[]): Promise<FeatureOutcome[]> {
   if (html.hasAttribute(READY_ATTRIBUTE)) return [];
   html.setAttribute(READY_ATTRIBUTE, 'starting');
   const which = product(doc);
-  const sites = await readAllSites(builtinSites, browser.storage.local, browser.storage.managed);
-  const site = siteForPage(sites, location.href);
+  // Site pages that are not Jira or Confluence pages (attachments, JSON, plugin servlets) stop here.
+  const site = which
+    ? siteForPage(
+        await readAllSites(builtinSites, browser.storage.local, browser.storage.managed),
+        location.href,
+      )
+    : null;
   if (!which || !site) {
     html.setAttribute(READY_ATTRIBUTE, 'not-a-site');
     return [];
