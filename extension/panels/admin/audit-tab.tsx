@@ -108,6 +108,7 @@ export function AuditTab({ client }: { client: CompanionClient }) {
               <th scope="col">{t('auditSubject')}</th>
               <th scope="col">{t('colName')}</th>
               <th scope="col">{t('auditIp')}</th>
+              <th scope="col">{t('auditDetails')}</th>
             </tr>
           </thead>
           <tbody>
@@ -119,6 +120,15 @@ export function AuditTab({ client }: { client: CompanionClient }) {
                 <td>{r.subjectUser ?? ''}</td>
                 <td>{r.tokenName ?? ''}</td>
                 <td>{r.remoteIp ?? ''}</td>
+                <td>
+                  {r.details && (
+                    // Settings changes carry before/after; shown on demand to keep the table scannable.
+                    <details>
+                      <summary>{t('auditShowDetails')}</summary>
+                      <pre class="subtle">{JSON.stringify(r.details, null, 2)}</pre>
+                    </details>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
