@@ -32,7 +32,7 @@ export function observe(
 function reportIfMissing(doc: Document, selector: string, feature: string, signal: AbortSignal): void {
   const report = () => {
     if (!signal.aborted && !doc.querySelector(selector)) {
-      console.info(`[api-token-auth:${feature}] "${selector}" is not on this page (yet); still watching`);
+      console.debug(`[api-token-auth:${feature}] "${selector}" is not on this page (yet); still watching`);
     }
   };
   if (doc.readyState === 'complete') report();
