@@ -11,15 +11,19 @@ export const API_PREFIX = '/api/v1';
 // Control characters and lone surrogates make names unreadable and break exports.
 const printable = /^[^\p{Cc}\p{Cs}\u2028\u2029]*$/u;
 
-/** True for a single IPv4/IPv6 address or a CIDR range; loose IPv4 forms such as "10.1" are refused. */
+/**
+ * True for a single IPv4/IPv6 address or a CIDR range, in the forms the validation plane compiles
+ * (proxy-addr): loose IPv4 forms such as "10.1" are refused, and so are a /0 prefix (an empty list
+ * already means every address) and an IPv4 tail straight after `::` (write `::ffff:10.0.0.1`).
+ */
 export function isAddressOrRange(value: string): boolean {
   const [address, prefix, ...rest] = value.split('/');
   if (!address || rest.length > 0) return false;
   const v4 = ipaddr.IPv4.isValidFourPartDecimal(address);
-  if (!v4 && !ipaddr.IPv6.isValid(address)) return false;
+  if (!v4 && (!ipaddr.IPv6.isValid(address) || /::\d+(\.\d+){3}(%.*)?$/.test(address))) return false;
   if (prefix === undefined) return true;
   if (!/^\d{1,3}$/.test(prefix)) return false;
-  return Number(prefix) <= (v4 ? 32 : 128);
+  return Number(prefix) >= 1 && Number(prefix) <= (v4 ? 32 : 128);
 }
 
 export const Validity = z
