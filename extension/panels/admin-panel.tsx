@@ -8,24 +8,24 @@ import { PermissionsTab } from './admin/permissions-tab.tsx';
 import { SettingsTab } from './admin/settings-tab.tsx';
 import { TokenManagerTab } from './admin/token-manager-tab.tsx';
 
-const TABS = ['settings', 'permissions', 'tokens', 'audit'] as const;
-type Tab = (typeof TABS)[number];
+export const ADMIN_TABS = ['settings', 'permissions', 'tokens', 'audit'] as const;
+type Tab = (typeof ADMIN_TABS)[number];
 
 /** `onSaved` lets the panel ask `/me` again: a new maximum validity changes the options offered. */
 export function AdminPanel({ me, client, onSaved }: { me: Me; client: CompanionClient; onSaved(): void }) {
   const [tab, setTab] = useState<Tab>('settings');
   const refs = useRef<Partial<Record<Tab, HTMLButtonElement | null>>>({});
   const move = (event: KeyboardEvent) => {
-    const index = TABS.indexOf(tab);
+    const index = ADMIN_TABS.indexOf(tab);
     const next =
       event.key === 'ArrowRight'
-        ? TABS[(index + 1) % TABS.length]
+        ? ADMIN_TABS[(index + 1) % ADMIN_TABS.length]
         : event.key === 'ArrowLeft'
-          ? TABS[(index + TABS.length - 1) % TABS.length]
+          ? ADMIN_TABS[(index + ADMIN_TABS.length - 1) % ADMIN_TABS.length]
           : event.key === 'Home'
-            ? TABS[0]
+            ? ADMIN_TABS[0]
             : event.key === 'End'
-              ? TABS[TABS.length - 1]
+              ? ADMIN_TABS[ADMIN_TABS.length - 1]
               : undefined;
     if (!next) return;
     event.preventDefault();
@@ -35,7 +35,7 @@ export function AdminPanel({ me, client, onSaved }: { me: Me; client: CompanionC
   return (
     <div>
       <div role="tablist" aria-label={t('adminTitle')} onKeyDown={move}>
-        {TABS.map((name) => (
+        {ADMIN_TABS.map((name) => (
           <button
             key={name}
             type="button"
