@@ -25,7 +25,8 @@ export async function launchWithExtension(dir: string, sites: string[]): Promise
   return launchChromiumWithExtension(dirs.chrome);
 }
 
-export async function startStage(specs: DemoSiteSpec[]): Promise<Stage> {
+/** `builtIn` names the sites built into the extension (default all); the others must be added on the options page. */
+export async function startStage(specs: DemoSiteSpec[], builtIn = specs.map((s) => s.name)): Promise<Stage> {
   const dir = await mkdtemp(join(tmpdir(), 'ata-ext-e2e-'));
   const closers: (() => Promise<unknown>)[] = [() => rm(dir, { recursive: true, force: true })];
   const close = async () => {
@@ -36,7 +37,7 @@ export async function startStage(specs: DemoSiteSpec[]): Promise<Stage> {
     closers.push(() => demo.close());
     const context = await launchWithExtension(
       dir,
-      demo.sites.map((s) => s.url),
+      demo.sites.filter((s) => builtIn.includes(s.name)).map((s) => s.url),
     );
     closers.push(() => context.close());
     const site = (name: string) => {
@@ -79,6 +80,27 @@ export async function openUserMenu(page: Page, site: DemoSite): Promise<void> {
   const trigger = site.product === 'jira' ? '#header-details-user-fullname' : '#user-menu-link';
   await page.locator(trigger).click();
   await page.locator(`${trigger}[aria-expanded="true"]`).waitFor();
+}
+
+export async function extensionId(context: BrowserContext): Promise<string> {
+  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+  return new URL(worker.url()).host;
+}
+
+/**
+ * Adds a site on the options page as a person would. Its host permission is already granted
+ * by a built-in site on the same host (match patterns ignore the port), so no prompt appears,
+ * which headless Chromium could not answer.
+ */
+export async function addSiteOnOptionsPage(
+  context: BrowserContext,
+  page: Page,
+  siteUrl: string,
+): Promise<void> {
+  await page.goto(`chrome-extension://${await extensionId(context)}/options/index.html`);
+  await page.getByLabel('Site base URL').fill(siteUrl);
+  await page.getByRole('button', { name: 'Add site' }).click();
+  await page.getByRole('row').filter({ hasText: siteUrl }).getByText('you', { exact: true }).waitFor();
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {
