@@ -61,12 +61,14 @@ export function createSiteClient(options: SiteClientOptions): SiteClient {
 }
 
 // The service credential was refused or lacks rights: an operator problem, reported as such.
-function serviceCredentialRefused(status: number): AppError {
-  return new AppError(
-    503,
-    'site_unavailable',
-    `The site refused the service credential (HTTP ${status}); check ATA_SERVICE_AUTH.`,
-  );
+// When ATA_SITE_URL is the public URL, the refusal may come from our own validation plane in the
+// proxy (it says why in X-Api-Token-Auth-Reason): then the credential is fine and the reason is
+// what the operator must act on, usually a global IP allowlist without the companion's address.
+function serviceCredentialRefused(status: number, proxyReason: string | null): AppError {
+  const message = proxyReason
+    ? `The reverse proxy refused the companion's requests to the site (${proxyReason}). If an IP allowlist is set, add the companion's own address to it, or point ATA_SITE_URL at the site without the proxy.`
+    : `The site refused the service credential (HTTP ${status}); check ATA_SERVICE_AUTH.`;
+  return new AppError(503, 'site_unavailable', message);
 }
 
 export const q = encodeURIComponent;
@@ -76,7 +78,8 @@ export function serviceGet(site: SiteClient, serviceAuth: string | undefined) {
   const headers: Record<string, string> = serviceAuth ? { Authorization: serviceAuth } : {};
   return async (path: string): Promise<SiteResponse> => {
     const res = await site.get(path, headers);
-    if (res.status === 401 || res.status === 403) throw serviceCredentialRefused(res.status);
+    if (res.status === 401 || res.status === 403)
+      throw serviceCredentialRefused(res.status, res.headers.get('x-api-token-auth-reason'));
     return res;
   };
 }
