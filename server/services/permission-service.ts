@@ -1,6 +1,5 @@
-// The three token permissions: one stored document (defaults in code), audited on change, read
-// through a short cache because the validation plane evaluates them on every token request.
-import type { Logger } from 'pino';
+// The three token permissions: one audited stored document (defaults in code), evaluated by the
+// validation plane on every token request.
 import {
   defaultPermissions,
   evaluatePermissions,
@@ -10,9 +9,7 @@ import {
   type PermissionSubject,
   type PermissionsDocument,
 } from '../../shared/permissions.ts';
-import type { Store } from '../store/index.ts';
-import type { AuditService } from './audit-service.ts';
-import { CachedValue } from './cached-value.ts';
+import { AuditedDocument, type AuditedDocumentDeps } from './audited-document.ts';
 import type { ServiceEvents } from './events.ts';
 import type { RequestContext } from './types.ts';
 
@@ -37,25 +34,19 @@ function normalise(stored: unknown): PermissionsDocument {
   return doc;
 }
 
-export interface PermissionServiceDeps {
-  store: Store;
-  clock: () => Date;
-  logger: Logger;
+export interface PermissionServiceDeps extends AuditedDocumentDeps {
   events: ServiceEvents;
-  audit: AuditService;
-  cacheMs?: number;
 }
 
 export class PermissionService {
-  private readonly current: CachedValue<PermissionsDocument>;
+  private readonly document: AuditedDocument<PermissionsDocument>;
 
   constructor(private readonly deps: PermissionServiceDeps) {
-    const load = () => deps.store.permissions.get().then((row) => normalise(row?.document));
-    this.current = new CachedValue(load, deps.clock, deps.cacheMs ?? 5_000);
+    this.document = new AuditedDocument(deps, 'permissions', normalise);
   }
 
   get(): Promise<PermissionsDocument> {
-    return this.current.get();
+    return this.document.get();
   }
 
   /** What a user holds; site administrators hold everything. */
@@ -65,24 +56,8 @@ export class PermissionService {
 
   /** Saves the whole document (audited with before and after) and returns it as stored. */
   async update(next: PermissionsDocument, ctx: RequestContext): Promise<PermissionsDocument> {
-    const before = await this.get();
-    const permissions = normalise(next);
-    const at = this.deps.clock();
-    await this.deps.store.transaction(async (repos) => {
-      await repos.permissions.put(permissions, ctx.actor.toLowerCase(), at);
-      await this.deps.audit.record(
-        {
-          actor: ctx.actor,
-          action: 'permissions.changed',
-          remoteIp: ctx.remoteIp,
-          details: { before, after: permissions },
-        },
-        repos,
-      );
-    });
-    this.current.set(permissions);
-    this.deps.logger.info({ actor: ctx.actor }, 'permissions changed');
-    this.deps.events.emit('permissions.changed', { permissions });
-    return permissions;
+    const { after } = await this.document.save(next, ctx);
+    this.deps.events.emit('permissions.changed', { permissions: after });
+    return after;
   }
 }

@@ -1,10 +1,6 @@
-// The system-wide settings document: defaults in code, one row in the store, audited with
-// before/after on every change, read through a short cache (the validation plane asks per request).
-import type { Logger } from 'pino';
+// The system-wide settings document: defaults in code, one audited row in the store.
 import { DEFAULT_MAX_VALIDITY } from '../../shared/validity.ts';
-import type { Store } from '../store/index.ts';
-import type { AuditService } from './audit-service.ts';
-import { CachedValue } from './cached-value.ts';
+import { AuditedDocument, type AuditedDocumentDeps } from './audited-document.ts';
 import type { ServiceEvents } from './events.ts';
 import type { RequestContext, Settings } from './types.ts';
 
@@ -38,47 +34,25 @@ function withDefaults(stored: unknown): Settings {
   };
 }
 
-export interface SettingsServiceDeps {
-  store: Store;
-  clock: () => Date;
-  logger: Logger;
+export interface SettingsServiceDeps extends AuditedDocumentDeps {
   events: ServiceEvents;
-  audit: AuditService;
-  cacheMs?: number;
 }
 
 export class SettingsService {
-  private readonly current: CachedValue<Settings>;
+  private readonly document: AuditedDocument<Settings>;
 
   constructor(private readonly deps: SettingsServiceDeps) {
-    const load = () => deps.store.settings.get().then((row) => withDefaults(row?.document));
-    this.current = new CachedValue(load, deps.clock, deps.cacheMs ?? 5_000);
+    this.document = new AuditedDocument(deps, 'settings', withDefaults);
   }
 
   get(): Promise<Settings> {
-    return this.current.get();
+    return this.document.get();
   }
 
   /** Saves the whole document and returns it; the change is audited with before and after. */
   async update(next: Settings, ctx: RequestContext): Promise<Settings> {
-    const before = await this.get();
-    const settings = withDefaults(next);
-    const at = this.deps.clock();
-    await this.deps.store.transaction(async (repos) => {
-      await repos.settings.put(settings, ctx.actor.toLowerCase(), at);
-      await this.deps.audit.record(
-        {
-          actor: ctx.actor,
-          action: 'settings.changed',
-          remoteIp: ctx.remoteIp,
-          details: { before, after: settings },
-        },
-        repos,
-      );
-    });
-    this.current.set(settings);
-    this.deps.logger.info({ actor: ctx.actor }, 'settings changed');
-    this.deps.events.emit('settings.changed', { settings, before });
-    return settings;
+    const { before, after } = await this.document.save(next, ctx);
+    this.deps.events.emit('settings.changed', { settings: after, before });
+    return after;
   }
 }
