@@ -30,9 +30,18 @@ export interface RouteDeps {
 
 export const apiPrefix = (deps: Pick<RouteDeps, 'config'>) => `${deps.config.basePath}/api/v1`;
 
+/**
+ * Every router of the companion. Paths are case-sensitive, as they are for nginx and the site: the
+ * router's own `use` middleware matches case-sensitively, so a case-insensitive route could run
+ * without the guard in front of it (GET /api/V1/tokens reached the handler unidentified).
+ */
+export function companionRouter(prefix: string): Router {
+  return new Router({ prefix, sensitive: true });
+}
+
 // A router for management routes: every route in it is identified and origin/JSON-checked.
 export function managementRouter(deps: RouteDeps): Router {
-  const router = new Router({ prefix: apiPrefix(deps) });
+  const router = companionRouter(apiPrefix(deps));
   router.use(...deps.managementGuard);
   return router;
 }

@@ -1,7 +1,7 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import { openApiDocument } from '../openapi.ts';
 import { OPERATIONS } from '../openapi-operations.ts';
-import { apiPrefix, type RouteDeps } from './deps.ts';
+import { apiPrefix, companionRouter, type RouteDeps } from './deps.ts';
 
 const escapeHtml = (s: string) =>
   s.replace(
@@ -69,7 +69,7 @@ section{border-top:1px solid #dfe1e6;padding:.5em 0}pre{background:#f4f5f7;paddi
 export function docsRouter(deps: RouteDeps): Router {
   const doc = openApiDocument({ basePath: deps.config.basePath });
   const html = renderDocs(doc);
-  return new Router({ prefix: apiPrefix(deps) })
+  return companionRouter(apiPrefix(deps))
     .get('/openapi.json', (ctx) => {
       ctx.body = doc;
     })

@@ -1,7 +1,7 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import type { z } from 'zod';
 import type { Health } from '../../shared/api.ts';
-import type { RouteDeps } from './deps.ts';
+import { companionRouter, type RouteDeps } from './deps.ts';
 
 async function check(run: () => Promise<void>): Promise<string> {
   try {
@@ -15,7 +15,7 @@ async function check(run: () => Promise<void>): Promise<string> {
 // /healthz: the process answers. /readyz: the database and the site both answer (503 otherwise),
 // so a load balancer stops sending traffic a request could not be served with.
 export function healthRouter(deps: RouteDeps): Router {
-  return new Router({ prefix: deps.config.basePath })
+  return companionRouter(deps.config.basePath)
     .get('/healthz', (ctx) => {
       const body: z.infer<typeof Health> = { status: 'ok' };
       ctx.body = body;
