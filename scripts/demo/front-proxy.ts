@@ -195,7 +195,8 @@ export async function startFrontProxy(options: FrontProxyOptions): Promise<Runni
     const toCompanion = path === mountPath || path.startsWith(`${mountPath}/`);
     // Basic credentials are honoured by the site on any URL, not only under /rest/.
     const mustCheck = path.startsWith(restPrefix) || req.headers.authorization !== undefined;
-    if (path.startsWith(`${mountPath}/authz/`)) {
+    // Compared case-insensitively: this must hold whatever spelling the companion's router accepts.
+    if (path.toLowerCase().startsWith(`${mountPath}/authz/`.toLowerCase())) {
       // Like the shipped nginx configuration: the validation endpoints answer the proxy only.
       req.resume();
       res.writeHead(404, { 'content-type': 'text/plain' });

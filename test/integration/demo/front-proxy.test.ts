@@ -131,4 +131,22 @@ describe('the demo front proxy', () => {
       .filter((r) => r.path.includes('/api/2/myself'));
     expect(reachedSite).toEqual([]);
   });
+
+  it.each([
+    '/authz/auth-request',
+    '/AUTHZ/auth-request',
+    '/Authz/forward-auth',
+    '/%61uthz/auth-request',
+    '//authz/auth-request',
+  ])('keeps %s under the mount away from clients, whatever its spelling', async (sub) => {
+    const answer = await rawRequest(port, [
+      `GET /jira/api-token-auth${sub} HTTP/1.1`,
+      `Host: localhost:${port}`,
+      'Connection: close',
+      `Authorization: ${basic('alice', 'alice')}`,
+      'X-Original-URI: /jira/rest/api/2/myself',
+    ]);
+    expect(answer.status).toBe(404);
+    expect(answer.body).not.toContain('decision');
+  });
 });
