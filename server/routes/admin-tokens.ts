@@ -8,9 +8,9 @@ import {
   type TokenPage,
   UsernameParams,
 } from '../../shared/api.ts';
-import { badRequest, notFound } from '../errors.ts';
+import { badRequest, forbidden, notFound } from '../errors.ts';
 import { requireAdmin, requirePermission } from '../middleware/authorize.ts';
-import { auditContextOf } from '../middleware/identify.ts';
+import { auditContextOf, callerOf } from '../middleware/identify.ts';
 import { inputOf, validate } from '../middleware/validate.ts';
 import { managementRouter, type RouteDeps } from './deps.ts';
 import { dateOrUndefined, toApiToken } from './serialize.ts';
@@ -49,6 +49,14 @@ export function adminTokensRouter(deps: RouteDeps): Router {
           const user = await deps.directory.lookupUser(params.username);
           if (!user) throw notFound(`The site has no user named ${params.username}.`);
           if (!user.active) throw badRequest(`${user.username} is deactivated on the site.`);
+          // A token of an administrator is that administrator: holding create-for-others must not
+          // be a way for anyone else to become one.
+          if (user.isAdmin && !callerOf(ctx).isAdmin) {
+            throw forbidden(
+              'Only site administrators may create tokens for a site administrator.',
+              'admin_required',
+            );
+          }
           await createToken(deps, ctx, user.username, body);
         },
       )

@@ -146,6 +146,21 @@ describe.each(DATABASES)('administration on %s', (db) => {
     await as(admin, 'put', '/admin/permissions', PERMISSIONS).expect(200);
   });
 
+  it('lets only site administrators create tokens for a site administrator', async () => {
+    await as(admin, 'put', '/admin/permissions', {
+      ...PERMISSIONS,
+      createTokensForOthers: { everyone: false, groups: ['developers'] },
+    }).expect(200);
+    const before = (await as(admin, 'get', '/admin/tokens?user=admin').expect(200)).body.total;
+    // A token for the administrator is the administrator: minting one would be a way up.
+    const res = await as(alice, 'post', '/admin/users/admin/tokens', { name: 'a way up', validity: 'P1M' });
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe('admin_required');
+    await as(alice, 'post', '/admin/users/ADMIN/tokens', { name: 'a way up', validity: 'P1M' }).expect(403);
+    expect((await as(admin, 'get', '/admin/tokens?user=admin').expect(200)).body.total).toBe(before);
+    await as(admin, 'put', '/admin/permissions', PERMISSIONS).expect(200);
+  });
+
   it('lists all tokens with filters and pagination, and deletes one or all of a user', async () => {
     for (const name of ['one', 'two', 'three'])
       await as(alice, 'post', '/tokens', { name, validity: 'P1M' }).expect(201);
