@@ -118,7 +118,8 @@ export const OPERATIONS: Operation[] = [
     path: '/api/v1/admin/users/{username}/tokens',
     tag: 'Administration',
     summary: 'Create a token on behalf of a site user',
-    access: 'Holders of createTokensForOthers (site administrators always)',
+    access:
+      'Holders of createTokensForOthers (site administrators always); for a site administrator, site administrators only',
     params: User,
     body: api.CreateTokenRequest,
     ok: { status: 201, schema: api.CreateTokenResponse, description: 'The new token and its secret' },
