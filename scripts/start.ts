@@ -23,7 +23,10 @@ async function runDemo(): Promise<void> {
     log: (line) => console.log(`  ${line}`),
   });
   console.log('Starting the simulated sites and their companions…');
-  const demo = await startDemo();
+  const demo = await startDemo().catch((error: unknown) => {
+    console.error(`api-token-auth demo: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
   const lines = [
     '',
     'api-token-auth demo is running.',

@@ -216,7 +216,22 @@ export async function startFrontProxy(options: FrontProxyOptions): Promise<Runni
   // Above the idle timeout of clients such as browsers' pools, as the companion does for nginx.
   server.keepAliveTimeout = 65_000;
 
-  await new Promise<void>((resolve) => server.listen(options.port, options.host ?? '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    // A taken port (another demo still running, say) is a reason to stop with a sentence, not an
+    // unhandled 'error' event with a stack trace.
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      companionAgent.destroy();
+      siteAgent.destroy();
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(
+              `The front proxy cannot listen: port ${options.port} is already in use (another demo still running?).`,
+            )
+          : error,
+      );
+    });
+    server.listen(options.port, options.host ?? '127.0.0.1', resolve);
+  });
   const { port } = server.address() as AddressInfo;
   const host = options.host ?? '127.0.0.1';
   return {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoSite, type RunningDemo, startDemo } from '../../../scripts/demo/demo.ts';
+import { startFrontProxy } from '../../../scripts/demo/front-proxy.ts';
 
 /** What a client sees on the wire: the status line, the headers (names lower-cased) and whether the proxy closed. */
 interface RawAnswer {
@@ -148,5 +149,20 @@ describe('the demo front proxy', () => {
     ]);
     expect(answer.status).toBe(404);
     expect(answer.body).not.toContain('decision');
+  });
+
+  it('refuses to start on a port in use with an error naming it, instead of an unhandled error event', async () => {
+    const start = startFrontProxy({ port, siteUrl: site.simulator.baseUrl });
+    await expect(start).rejects.toThrow(`port ${port} is already in use`);
+  });
+
+  it('makes the demo fail to start the same way, leaving the running one alone', async () => {
+    const second = startDemo({
+      dataDir: path.join(dataDir, 'second'),
+      logLevel: 'silent',
+      sites: [{ name: 'Jira', flavour: 'jira9', port, contextPath: '/jira' }],
+    });
+    await expect(second).rejects.toThrow(`port ${port} is already in use`);
+    expect((await fetch(`${site.companionUrl}/healthz`)).status).toBe(200);
   });
 });
