@@ -1,5 +1,7 @@
 // An AUI dialog2-like modal: labelled, focus moved inside on open and returned on close,
-// Escape or the close button closes it, Tab stays within it.
+// Escape or the close button closes it, Tab and focus stay within it. Keys are watched in the shadow root
+// and on the document: after a row is deleted the focused button is gone and focus falls back
+// to <body>, where a listener on the dialog would no longer hear Escape or Tab.
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import { t } from '../i18n.ts';
@@ -22,25 +24,43 @@ export function Dialog({
     ref.current?.focus();
     return () => previous?.focus?.();
   }, []);
-  const onKeyDown = (event: KeyboardEvent) => {
-    if (event.key === 'Escape') {
-      event.preventDefault();
-      onClose();
-      return;
-    }
-    if (event.key !== 'Tab' || !ref.current) return;
-    const items = [...ref.current.querySelectorAll<HTMLElement>(FOCUSABLE)];
-    const first = items[0];
-    const last = items[items.length - 1];
-    const active = (ref.current.getRootNode() as ShadowRoot).activeElement;
-    if (event.shiftKey && (active === first || active === ref.current)) {
-      event.preventDefault();
-      last?.focus();
-    } else if (!event.shiftKey && active === last) {
-      event.preventDefault();
-      first?.focus();
-    }
-  };
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      const dialog = ref.current;
+      if (!dialog) return;
+      if (event.key === 'Escape') {
+        event.preventDefault();
+        onClose();
+        return;
+      }
+      if (event.key !== 'Tab') return;
+      const items = [...dialog.querySelectorAll<HTMLElement>(FOCUSABLE)];
+      const first = items[0];
+      const last = items[items.length - 1];
+      const active = (dialog.getRootNode() as ShadowRoot).activeElement;
+      if (!active || (event.shiftKey && (active === first || active === dialog))) {
+        event.preventDefault();
+        (event.shiftKey ? last : first)?.focus();
+      } else if (!event.shiftKey && active === last) {
+        event.preventDefault();
+        first?.focus();
+      }
+    };
+    const root = ref.current?.getRootNode() ?? document;
+    const targets = root === document ? [document] : [root, document];
+    for (const target of targets) target.addEventListener('keydown', onKeyDown as EventListener);
+    // Modal: focus that lands on the page behind (AUI returning it to the menu trigger as the
+    // dropdown closes) comes back to the dialog.
+    const host = root instanceof ShadowRoot ? root.host : null;
+    const onFocusIn = (event: FocusEvent) => {
+      if (host && event.target !== host) ref.current?.focus();
+    };
+    document.addEventListener('focusin', onFocusIn);
+    return () => {
+      for (const target of targets) target.removeEventListener('keydown', onKeyDown as EventListener);
+      document.removeEventListener('focusin', onFocusIn);
+    };
+  }, [onClose]);
   return (
     <>
       <div class="ata-blanket" onClick={onClose} aria-hidden="true" />
@@ -51,7 +71,6 @@ export function Dialog({
         aria-labelledby="ata-dialog-title"
         tabIndex={-1}
         ref={ref}
-        onKeyDown={onKeyDown}
       >
         <header>
           <h2 id="ata-dialog-title">{title}</h2>

@@ -19,6 +19,15 @@ export function mountPanel(ctx: ContentContext, route: PanelRoute, onClose: () =
   root.className = isDarkTheme(doc) ? 'ata dark' : 'ata';
   root.lang = doc.documentElement.lang || 'en';
   shadow.append(style, root);
+  // Typing in the panel's fields stays in the panel: the site's keyboard shortcuts (Jira's "c"
+  // for Create, "/" for search) listen on the document, where the event seems to come from the
+  // host <div> rather than from a text field, and would fire while someone types a token name.
+  for (const type of ['keydown', 'keypress', 'keyup']) {
+    host.addEventListener(type, (event) => {
+      const inner = event.composedPath()[0] as Element | undefined;
+      if (/^(INPUT|TEXTAREA|SELECT)$/.test(inner?.tagName ?? '')) event.stopPropagation();
+    });
+  }
   doc.body.append(host);
   render(<PanelApp route={route} ctx={ctx} loggedIn={isLoggedIn(doc)} onClose={onClose} />, root);
   return () => {

@@ -176,6 +176,20 @@ describe('panels opened by URL without the permission', () => {
     );
   });
 
+  it('keeps keys typed in its fields from the site’s keyboard shortcuts on the document', () => {
+    document.head.innerHTML = '';
+    const root = open('user', null);
+    const heard: string[] = [];
+    document.addEventListener('keydown', (e) => heard.push(e.key));
+    const input = document.createElement('input');
+    root?.querySelector('.ata-dialog-content')?.append(input);
+    input.dispatchEvent(new KeyboardEvent('keydown', { key: 'c', bubbles: true, composed: true }));
+    root
+      ?.querySelector('.ata-dialog')
+      ?.dispatchEvent(new KeyboardEvent('keydown', { key: 'x', bubbles: true, composed: true }));
+    expect(heard).toEqual(['x']);
+  });
+
   it('asks an anonymous visitor to log in first', () => {
     document.head.innerHTML = '';
     expect(open('user', null)?.textContent).toContain('Log in first');
