@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, loadConfig, loadDatabaseConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 
 // `api-token-auth serve | migrate [--rollback] | --help`. Exit codes: 0 done, 1 failed,
@@ -72,7 +72,7 @@ async function serve(io: CliIo): Promise<number> {
 }
 
 async function migrate(io: CliIo, rollback: boolean): Promise<number> {
-  const config = loadConfig(io.env, { requireSite: false });
+  const config = loadDatabaseConfig(io.env);
   const logger = createLogger({ level: config.logLevel });
   const { createStore } = await import('./store/index.ts');
   const store = createStore(config.database);

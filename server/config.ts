@@ -133,19 +133,30 @@ function parseSecret(env: NodeJS.ProcessEnv, database: DatabaseConfig, cwd: stri
 }
 
 export interface LoadOptions {
-  // `migrate` needs only the database; `serve` needs the site too.
+  // `migrate` needs only the database (loadDatabaseConfig); `serve` needs the site too.
   requireSite?: boolean;
   cwd?: string;
+}
+
+/** What `migrate` needs: the database and the log level; neither the site nor the token key. */
+export function loadDatabaseConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  options: Pick<LoadOptions, 'cwd'> = {},
+): Pick<Config, 'database' | 'logLevel'> {
+  return {
+    database: parseDatabaseUrl(
+      nonEmpty(env.ATA_DATABASE_URL) ?? 'sqlite:data/api-token-auth.sqlite',
+      options.cwd ?? process.cwd(),
+    ),
+    logLevel: parseWith('ATA_LOG_LEVEL', logLevel, nonEmpty(env.ATA_LOG_LEVEL) ?? 'info'),
+  };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): Config {
   const cwd = options.cwd ?? process.cwd();
   const rawSite = nonEmpty(env.ATA_SITE_URL);
   if (!rawSite && options.requireSite !== false) throw new ConfigError('ATA_SITE_URL', 'is required');
-  const database = parseDatabaseUrl(
-    nonEmpty(env.ATA_DATABASE_URL) ?? 'sqlite:data/api-token-auth.sqlite',
-    cwd,
-  );
+  const { database, logLevel: level } = loadDatabaseConfig(env, { cwd });
   const rawProduct = nonEmpty(env.ATA_PRODUCT);
   const rawAdminGroups = nonEmpty(env.ATA_ADMIN_GROUPS);
   const rawServiceAuth = nonEmpty(env.ATA_SERVICE_AUTH);
@@ -161,7 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     basePath: parseWith('ATA_BASE_PATH', basePath, nonEmpty(env.ATA_BASE_PATH) ?? ''),
     serviceAuth: rawServiceAuth ? parseWith('ATA_SERVICE_AUTH', serviceAuth, rawServiceAuth) : undefined,
     secret: parseSecret(env, database, cwd),
-    logLevel: parseWith('ATA_LOG_LEVEL', logLevel, nonEmpty(env.ATA_LOG_LEVEL) ?? 'info'),
+    logLevel: level,
     identityHeader: parseWith(
       'ATA_IDENTITY_HEADER',
       headerName,

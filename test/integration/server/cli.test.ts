@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../../atlassian-sim/index.ts';
+import { createTestDatabase } from '../api/harness.ts';
 
 const BIN = path.resolve('server/bin/api-token-auth.js');
 
@@ -91,6 +92,16 @@ describe('api-token-auth CLI', () => {
     expect(await run(['migrate'], env).exited).toBe(0);
     expect(await run(['migrate', '--rollback'], env).exited).toBe(0);
     expect(await run(['migrate'], env).exited).toBe(0);
+  });
+
+  it('migrates a PostgreSQL database without the token key, which only serve needs', async () => {
+    const db = await createTestDatabase('postgres');
+    try {
+      const r = run(['migrate'], { ATA_DATABASE_URL: db.url, ATA_LOG_LEVEL: 'warn' });
+      expect(await r.exited, r.stderr).toBe(0);
+    } finally {
+      await db.drop();
+    }
   });
 
   it('serves under ATA_BASE_PATH, logs one line with its URL, and stops cleanly on SIGTERM', async () => {
