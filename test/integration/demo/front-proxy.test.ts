@@ -1,10 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DemoSite, type RunningDemo, startDemo } from '../../../scripts/demo/demo.ts';
+import { type DemoSite, startDemo } from '../../../scripts/demo/demo.ts';
 import { startFrontProxy } from '../../../scripts/demo/front-proxy.ts';
+import { type DemoStage, jiraSession, startJiraDemo } from './harness.ts';
 
 /** What a client sees on the wire: the status line, the headers (names lower-cased) and whether the proxy closed. */
 interface RawAnswer {
@@ -46,26 +45,16 @@ const basic = (user: string, secret: string) =>
 // The demo's front proxy stands in for nginx: it must speak HTTP/1.1 to clients on its own terms and
 // must not hide from the companion what the client really sent.
 describe('the demo front proxy', () => {
-  let demo: RunningDemo;
-  let dataDir: string;
+  let stage: DemoStage;
   let site: DemoSite;
   let port: number;
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'ata-front-'));
-    demo = await startDemo({
-      dataDir,
-      logLevel: 'silent',
-      sites: [{ name: 'Jira', flavour: 'jira9', port: 0, contextPath: '/jira' }],
-    });
-    site = demo.sites[0] as DemoSite;
-    port = Number(new URL(site.url).port);
+    stage = await startJiraDemo();
+    ({ site, port } = stage);
   });
 
-  afterAll(async () => {
-    await demo?.close();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => stage?.close());
 
   it.each([
     ['a site page', '/jira/secure/Dashboard.jspa', []],
@@ -91,18 +80,10 @@ describe('the demo front proxy', () => {
   });
 
   it('passes two Authorization headers on to the companion, which refuses them before the site sees the call', async () => {
-    const cookie = await fetch(`${site.url}/login.jsp`, {
-      method: 'POST',
-      body: new URLSearchParams({ os_username: 'alice', os_password: 'alice' }),
-      redirect: 'manual',
-    });
-    const session = cookie.headers
-      .getSetCookie()
-      .find((c) => c.startsWith('JSESSIONID='))
-      ?.split(';')[0];
+    const session = await jiraSession(site, 'alice');
     const created = await fetch(`${site.companionUrl}/api/v1/tokens`, {
       method: 'POST',
-      headers: { cookie: session ?? '', 'content-type': 'application/json' },
+      headers: { cookie: session, 'content-type': 'application/json' },
       body: JSON.stringify({ name: 'two headers', validity: 'P1M' }),
     });
     expect(created.status).toBe(201);
@@ -158,7 +139,7 @@ describe('the demo front proxy', () => {
 
   it('makes the demo fail to start the same way, leaving the running one alone', async () => {
     const second = startDemo({
-      dataDir: path.join(dataDir, 'second'),
+      dataDir: path.join(stage.dataDir, 'second'),
       logLevel: 'silent',
       sites: [{ name: 'Jira', flavour: 'jira9', port, contextPath: '/jira' }],
     });

@@ -1,45 +1,22 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DemoSite, type RunningDemo, startDemo } from '../../../scripts/demo/demo.ts';
+import { type DemoStage, jiraSession, startJiraDemo } from './harness.ts';
 
 // The companion reaches the site through the same proxy as everyone (ATA_SITE_URL is the public
 // URL), so a global IP allowlist that leaves out the companion's own address refuses its service
 // credential too. The operator must be told that, not to "check ATA_SERVICE_AUTH".
 describe('an IP allowlist that leaves out the companion', () => {
-  let demo: RunningDemo;
-  let dataDir: string;
-  let site: DemoSite;
+  let stage: DemoStage;
   let admin: string;
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'ata-allowlist-'));
-    demo = await startDemo({
-      dataDir,
-      logLevel: 'silent',
-      sites: [{ name: 'Jira', flavour: 'jira9', port: 0, contextPath: '/jira' }],
-    });
-    site = demo.sites[0] as DemoSite;
-    const login = await fetch(`${site.url}/login.jsp`, {
-      method: 'POST',
-      body: new URLSearchParams({ os_username: 'admin', os_password: 'admin' }),
-      redirect: 'manual',
-    });
-    admin =
-      login.headers
-        .getSetCookie()
-        .find((c) => c.startsWith('JSESSIONID='))
-        ?.split(';')[0] ?? '';
+    stage = await startJiraDemo();
+    admin = await jiraSession(stage.site, 'admin');
   });
 
-  afterAll(async () => {
-    await demo?.close();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => stage?.close());
 
   const companion = (p: string, init: RequestInit = {}) =>
-    fetch(`${site.companionUrl}/api/v1${p}`, {
+    fetch(`${stage.site.companionUrl}/api/v1${p}`, {
       ...init,
       headers: { cookie: admin, 'content-type': 'application/json', ...init.headers },
     });
