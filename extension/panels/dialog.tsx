@@ -51,7 +51,7 @@ export function Dialog({
     for (const target of targets) target.addEventListener('keydown', onKeyDown as EventListener);
     // Modal: focus that lands on the page behind (AUI returning it to the menu trigger as the
     // dropdown closes) comes back to the dialog.
-    const host = root instanceof ShadowRoot ? root.host : null;
+    const host = (root as Partial<ShadowRoot>).host ?? null;
     const onFocusIn = (event: FocusEvent) => {
       if (host && event.target !== host) ref.current?.focus();
     };
