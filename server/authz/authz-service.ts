@@ -47,7 +47,8 @@ const MAX_LOGGED_PATH = 300;
 
 /** The REST path for logs: no query string (it may carry search terms or secrets), bounded length. */
 export function loggablePath(path: string): string {
-  const bare = path.split('?', 1)[0] ?? '';
+  const query = path.indexOf('?');
+  const bare = query < 0 ? path : path.slice(0, query);
   return bare.length > MAX_LOGGED_PATH ? `${bare.slice(0, MAX_LOGGED_PATH)}…` : bare;
 }
 
@@ -66,6 +67,7 @@ export class AuthzService {
   readonly #pendingAudits = new Set<Promise<void>>();
   #snapshot: Snapshot | undefined;
   #loading: Promise<Snapshot> | undefined;
+  readonly #authLoggers = new WeakMap<Logger, Logger>();
 
   constructor(deps: AuthzServiceDeps) {
     this.#deps = deps;
@@ -114,8 +116,15 @@ export class AuthzService {
     });
   }
 
-  /** Decides one REST request, logs and audits it, and notes the token's use. Never throws. */
-  async check(request: AuthzRequest, logger: Logger = this.#deps.logger): Promise<Decision> {
+  /**
+   * Decides one REST request, logs and audits it, and notes the token's use. Never throws.
+   * `requestId` goes into the log lines when the logger does not carry one already.
+   */
+  async check(
+    request: AuthzRequest,
+    logger: Logger = this.#deps.logger,
+    requestId?: string,
+  ): Promise<Decision> {
     let decision: Decision;
     let policy: AuthzPolicy | undefined;
     try {
@@ -137,7 +146,7 @@ export class AuthzService {
       this.#lastUsed.note(decision.token.id, decision.clientIp, this.#deps.clock());
     }
     if (decision.mode !== 'session' && decision.mode !== 'passthrough') {
-      this.#report(request, decision, logger, policy?.auditAuthentications ?? false);
+      this.#report(request, decision, logger, policy?.auditAuthentications ?? false, requestId);
     }
     return decision;
   }
@@ -196,13 +205,36 @@ export class AuthzService {
     return this.#loading;
   }
 
+  /**
+   * The logger for the two authentication lines. Their fields are built here from known,
+   * secret-free values (no headers, no query string), so they skip the redaction pass, which
+   * with the server's wildcard paths cost as much as writing the line. Errors and anything else
+   * still go through the redacting logger.
+   */
+  #authLogger(logger: Logger): Logger {
+    let plain = this.#authLoggers.get(logger);
+    if (plain === undefined) {
+      plain = logger.child({}, { redact: [] });
+      this.#authLoggers.set(logger, plain);
+    }
+    return plain;
+  }
+
   /** Two INFO lines per token or password authentication, and audit records when asked for. */
-  #report(request: AuthzRequest, decision: Decision, logger: Logger, audit: boolean): void {
+  #report(
+    request: AuthzRequest,
+    decision: Decision,
+    logger: Logger,
+    audit: boolean,
+    reqId: string | undefined,
+  ): void {
     const path = loggablePath(request.path);
     const user = decision.user;
-    logger.info(
+    const lines = this.#authLogger(logger);
+    lines.info(
       {
         event: 'auth.attempt',
+        reqId,
         user,
         method: request.method,
         path,
@@ -212,13 +244,20 @@ export class AuthzService {
       'authentication attempt',
     );
     if (decision.decision === 'allow') {
-      logger.info(
-        { event: 'auth.succeeded', user, mode: decision.mode, tokenId: decision.token?.id ?? null },
+      lines.info(
+        { event: 'auth.succeeded', reqId, user, mode: decision.mode, tokenId: decision.token?.id ?? null },
         'authentication succeeded',
       );
     } else {
-      logger.info(
-        { event: 'auth.failed', user, mode: decision.mode, reason: decision.reason, status: decision.status },
+      lines.info(
+        {
+          event: 'auth.failed',
+          reqId,
+          user,
+          mode: decision.mode,
+          reason: decision.reason,
+          status: decision.status,
+        },
         'authentication refused',
       );
     }

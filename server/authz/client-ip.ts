@@ -75,13 +75,31 @@ export function createClientIpResolver(
   }
   const trusted = compileAddressList(settings.trustedProxies);
   const header = settings.clientIpHeader.toLowerCase();
-  return (peer, headers) => {
-    const peerAddress = canonicalAddress(peer);
-    if (peerAddress === null) return null;
+  const walk = (peerAddress: string, forwarded: string): string | null => {
     const fakeRequest = {
-      headers: { 'x-forwarded-for': joinHeader(headers[header]) },
+      headers: { 'x-forwarded-for': forwarded },
       socket: { remoteAddress: peerAddress },
     } as unknown as IncomingMessage;
     return canonicalAddress(proxyaddr(fakeRequest, (address) => trusted(address)));
   };
+  // A proxy asks about every REST call, mostly for the same few clients: the walk (which parses
+  // each address again) is remembered per peer and header value, for this settings snapshot only.
+  const remembered = new Map<string, string | null>();
+  return (peer, headers) => {
+    const peerAddress = canonicalAddress(peer);
+    if (peerAddress === null) return null;
+    const forwarded = joinHeader(headers[header]);
+    if (forwarded.length > MAX_REMEMBERED_HEADER) return walk(peerAddress, forwarded);
+    const key = `${peerAddress} ${forwarded}`;
+    let client = remembered.get(key);
+    if (client === undefined) {
+      client = walk(peerAddress, forwarded);
+      if (remembered.size >= MAX_REMEMBERED) remembered.clear();
+      remembered.set(key, client);
+    }
+    return client;
+  };
 }
+
+/** Longer header values (long proxy chains, or junk) are walked every time, not remembered. */
+const MAX_REMEMBERED_HEADER = 256;

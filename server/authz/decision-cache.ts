@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import type { ServiceEvents } from '../services/events.ts';
 import type { ResolvedToken } from './decision-engine.ts';
 
@@ -25,7 +25,7 @@ interface Entry {
  * once, which is what makes a deleted token fail on the very next request.
  */
 export class DecisionCache {
-  readonly #key = randomBytes(32);
+  readonly #key = randomBytes(32).toString('base64');
   readonly #entries = new Map<string, Entry>();
   readonly #keyByTokenId = new Map<string, string>();
   readonly #clock: () => Date;
@@ -42,8 +42,11 @@ export class DecisionCache {
     return this.#entries.size;
   }
 
+  // SHA-256 over a random per-process key and the secret: nobody sees these digests, so a
+  // secret-prefix hash keys as well as an HMAC here, and one-shot hash() costs a seventh of
+  // createHmac() on the path of every REST request.
   #hash(secret: string): string {
-    return createHmac('sha256', this.#key).update(secret, 'utf8').digest('base64');
+    return hash('sha256', this.#key + secret, 'base64');
   }
 
   get(secret: string): ResolvedToken | undefined {

@@ -131,6 +131,31 @@ async function resolveToken(
   return resolved;
 }
 
+/** What a refusal carries besides its reason: the same for every refusal of one request. */
+interface Refusing {
+  mode: Mode | null;
+  claimed: string | null;
+  clientIp: string | null;
+}
+
+// Module functions rather than closures inside decide(): nothing is allocated per request for them.
+function refuse(at: Refusing, reason: DenyReason, user = at.claimed): Decision {
+  return { ...denial(reason), mode: at.mode, user, clientIp: at.clientIp };
+}
+
+const throttled = (at: Refusing, wait: number): Decision => ({
+  ...refuse(at, 'throttled'),
+  retryAfterSeconds: wait,
+});
+
+// A wrong token under a throttled name is answered "throttled"; the owner's own valid token
+// still works, so guessing at someone's name cannot lock them out.
+async function failed(at: Refusing, reason: DenyReason, ports: DecisionPorts): Promise<Decision> {
+  await ports.throttle.recordFailure(at.clientIp, at.claimed);
+  const wait = at.claimed === null ? 0 : ports.throttle.userBlockedFor(at.claimed);
+  return wait > 0 ? throttled(at, wait) : refuse(at, reason);
+}
+
 /**
  * Decides one REST request. Pure apart from its ports: no HTTP, no logging. Every rule of the
  * validation plane is here, so every endpoint (nginx, Traefik/Caddy, Envoy, plugin) agrees.
@@ -144,16 +169,11 @@ export async function decide(request: AuthzRequest, ports: DecisionPorts): Promi
   }
   const policy = ports.policy();
   const clientIp = policy.clientIp(request.peer, request.headers);
-  const deny = (reason: DenyReason, user = claimed): Decision => ({
-    ...denial(reason),
-    mode,
-    user,
-    clientIp,
-  });
+  const at: Refusing = { mode, claimed, clientIp };
 
   // The global allowlist guards every request that carries a credential, whatever kind.
   if (!policy.addressAllowed(clientIp))
-    return deny(clientIp === null ? 'client-ip-unknown' : 'ip-not-allowed');
+    return refuse(at, clientIp === null ? 'client-ip-unknown' : 'ip-not-allowed');
 
   const isTokenAttempt =
     credential.kind === 'basic-token' ||
@@ -161,23 +181,16 @@ export async function decide(request: AuthzRequest, ports: DecisionPorts): Promi
     (credential.kind === 'malformed' && credential.reason === 'bad-token-checksum');
   if (isTokenAttempt) {
     const wait = ports.throttle.addressBlockedFor(clientIp);
-    if (wait > 0) return { ...deny('throttled'), retryAfterSeconds: wait };
+    if (wait > 0) return throttled(at, wait);
   }
-  // A wrong token under a throttled name is answered "throttled"; the owner's own valid token
-  // still works, so guessing at someone's name cannot lock them out.
-  const failed = async (reason: DenyReason): Promise<Decision> => {
-    await ports.throttle.recordFailure(clientIp, claimed);
-    const wait = claimed === null ? 0 : ports.throttle.userBlockedFor(claimed);
-    return wait > 0 ? { ...deny('throttled'), retryAfterSeconds: wait } : deny(reason);
-  };
 
   switch (credential.kind) {
     case 'malformed':
-      return isTokenAttempt ? failed(credential.reason) : deny(credential.reason);
+      return isTokenAttempt ? failed(at, credential.reason, ports) : refuse(at, credential.reason);
     case 'basic-password':
       return policy.passwordBasicAuth
         ? { decision: 'allow', status: 200, mode, user: claimed, reason: 'ok', clientIp }
-        : deny('password-auth-disabled');
+        : refuse(at, 'password-auth-disabled');
     case 'bearer-other':
     case 'other-scheme':
       return { decision: 'allow', status: 200, mode, user: null, reason: 'ok', clientIp };
@@ -191,27 +204,27 @@ export async function decide(request: AuthzRequest, ports: DecisionPorts): Promi
     resolved = ports.cache.get(credential.secret) ?? (await resolveToken(credential, ports));
   } catch (err) {
     // The store or the site could not answer: refuse (fail closed), never crash.
-    return deny(err instanceof UnavailableError ? err.reason : 'store-unavailable');
+    return refuse(at, err instanceof UnavailableError ? err.reason : 'store-unavailable');
   }
   if (typeof resolved === 'string') {
     return resolved === 'invalid-token' || resolved === 'token-user-mismatch'
-      ? failed(resolved)
-      : deny(resolved);
+      ? failed(at, resolved, ports)
+      : refuse(at, resolved);
   }
   const { token, user } = resolved;
   // A cached entry may outlive the token's expiry by a few seconds: check the time here.
   if (token.expiresAt !== null && token.expiresAt.getTime() <= ports.clock().getTime()) {
-    return failed('invalid-token');
+    return failed(at, 'invalid-token', ports);
   }
   if (credential.kind === 'basic-token' && !sameUser(credential.username, token.owner)) {
-    return failed('token-user-mismatch');
+    return failed(at, 'token-user-mismatch', ports);
   }
   if (token.ipAllowlist.length > 0 && !policy.tokenAddressAllowed(token.ipAllowlist, clientIp)) {
-    return deny('token-ip-not-allowed', user.username);
+    return refuse(at, 'token-ip-not-allowed', user.username);
   }
   const scope: Scope = policy.forceReadOnlyScope ? 'read-only' : token.scope;
   if (scope === 'read-only' && !READ_METHODS.has(request.method.toUpperCase())) {
-    return deny('scope-read-only', user.username);
+    return refuse(at, 'scope-read-only', user.username);
   }
   return {
     decision: 'allow',

@@ -1,37 +1,69 @@
-import type { Context } from 'koa';
+import type { IncomingMessage, OutgoingHttpHeader, ServerResponse } from 'node:http';
 import { authorizationValues } from './credentials.ts';
 import type { AuthzRequest, Decision, Mode } from './decision-engine.ts';
-import { denial, messageFor } from './reasons.ts';
+import { type DenyReason, denial, messageFor } from './reasons.ts';
 
 export const MODE_HEADER = 'X-Api-Token-Auth-Mode';
 export const REASON_HEADER = 'X-Api-Token-Auth-Reason';
 export const EXPIRATION_HEADER = 'X-Api-Token-Expiration';
+export const REQUEST_ID_HEADER = 'X-Request-Id';
 export const REALM = 'api-token-auth';
 
-// Answered on every REST request: serialised once.
-const ALLOW_BODIES: Record<Mode, string> = {
-  session: JSON.stringify({ decision: 'allow', mode: 'session' }),
-  token: JSON.stringify({ decision: 'allow', mode: 'token' }),
-  password: JSON.stringify({ decision: 'allow', mode: 'password' }),
-  passthrough: JSON.stringify({ decision: 'allow', mode: 'passthrough' }),
+/** The security headers every companion answer carries (server/app.ts sets them on Koa's). */
+export const SECURITY_HEADERS = [
+  'X-Content-Type-Options',
+  'nosniff',
+  'Referrer-Policy',
+  'no-referrer',
+  'Cache-Control',
+  'no-store',
+] as const;
+
+interface Body {
+  bytes: Buffer;
+  length: string;
+}
+
+const jsonBody = (value: unknown): Body => {
+  const bytes = Buffer.from(JSON.stringify(value));
+  return { bytes, length: String(bytes.length) };
 };
+
+// Answered on every REST request of the site: serialised once.
+const ALLOW_BODIES: Record<Mode, Body> = {
+  session: jsonBody({ decision: 'allow', mode: 'session' }),
+  token: jsonBody({ decision: 'allow', mode: 'token' }),
+  password: jsonBody({ decision: 'allow', mode: 'password' }),
+  passthrough: jsonBody({ decision: 'allow', mode: 'passthrough' }),
+};
+const DENY_BODIES = new Map<DenyReason, Body>();
+const denyBody = (reason: DenyReason): Body => {
+  let body = DENY_BODIES.get(reason);
+  if (body === undefined) {
+    body = jsonBody({ error: { code: reason, message: messageFor(reason) } });
+    DENY_BODIES.set(reason, body);
+  }
+  return body;
+};
+const WWW_AUTHENTICATE = `Basic realm="${REALM}", charset="UTF-8"`;
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** How one proxy protocol reads the answer. */
 export interface Protocol {
   /** nginx `auth_request` turns anything but 2xx, 401 and 403 into a 500: map the rest to 403. */
   onlyAuthStatuses: boolean;
-  /** Extra response headers on an allow, for proxies that copy headers back onto the request. */
-  allowHeaders?(decision: Decision, ctx: Context): Record<string, string>;
+  /** Extra response headers on an allow (name, value, name, value…), for proxies that copy them. */
+  allowHeaders?(decision: Decision, req: IncomingMessage): readonly string[];
 }
 
 /** The REST request a proxy asks about, from the check request the companion received. */
-export function requestFromContext(ctx: Context, method: string, path: string): AuthzRequest {
+export function requestFrom(req: IncomingMessage, method: string, path: string): AuthzRequest {
   return {
     method,
     path,
-    authorization: authorizationValues(ctx.req.rawHeaders),
-    peer: ctx.req.socket.remoteAddress,
-    headers: ctx.req.headers,
+    authorization: authorizationValues(req.rawHeaders),
+    peer: req.socket.remoteAddress,
+    headers: req.headers,
   };
 }
 
@@ -47,30 +79,41 @@ export function headerSafe(decision: Decision): Decision {
   return { ...rest, ...denial('username-not-representable') };
 }
 
-/** Writes a decision as a proxy expects it: exactly 200 to allow, the identity in a header. */
+/**
+ * Writes a decision as a proxy expects it: exactly 200 to allow, the identity in a header; a
+ * refusal with its reason header and a short JSON body. One writeHead with a flat header list
+ * and a prebuilt body: this runs on every REST request of the site.
+ */
 export function writeDecision(
-  ctx: Context,
+  res: ServerResponse,
+  req: IncomingMessage,
   decision: Decision,
   identityHeader: string,
   protocol: Protocol,
+  requestId: string,
 ): void {
+  const headers: OutgoingHttpHeader[] = [...SECURITY_HEADERS, REQUEST_ID_HEADER, requestId];
+  let status: number;
+  let body: Body;
   if (decision.decision === 'allow') {
-    ctx.status = 200;
-    ctx.set(MODE_HEADER, decision.mode ?? 'session');
-    if (decision.mode === 'token' && decision.user !== null) {
-      ctx.set(identityHeader, decision.user);
-      ctx.set(EXPIRATION_HEADER, decision.token?.expiresAt?.toISOString() ?? 'never');
+    const mode = decision.mode ?? 'session';
+    status = 200;
+    body = ALLOW_BODIES[mode];
+    headers.push(MODE_HEADER, mode);
+    if (mode === 'token' && decision.user !== null) {
+      headers.push(identityHeader, decision.user);
+      headers.push(EXPIRATION_HEADER, decision.token?.expiresAt?.toISOString() ?? 'never');
     }
-    if (protocol.allowHeaders) ctx.set(protocol.allowHeaders(decision, ctx));
-    ctx.type = 'application/json';
-    ctx.body = ALLOW_BODIES[decision.mode ?? 'session'];
-    return;
+    if (protocol.allowHeaders) headers.push(...protocol.allowHeaders(decision, req));
+  } else {
+    status = protocol.onlyAuthStatuses && decision.status !== 401 ? 403 : decision.status;
+    body = denyBody(decision.reason as DenyReason);
+    headers.push(REASON_HEADER, decision.reason);
+    if (status === 401) headers.push('WWW-Authenticate', WWW_AUTHENTICATE);
+    if (status === 429 && decision.retryAfterSeconds)
+      headers.push('Retry-After', String(decision.retryAfterSeconds));
   }
-  const status = protocol.onlyAuthStatuses && decision.status !== 401 ? 403 : decision.status;
-  ctx.status = status;
-  ctx.set(REASON_HEADER, decision.reason);
-  if (status === 401) ctx.set('WWW-Authenticate', `Basic realm="${REALM}", charset="UTF-8"`);
-  if (status === 429 && decision.retryAfterSeconds)
-    ctx.set('Retry-After', String(decision.retryAfterSeconds));
-  ctx.body = { error: { code: decision.reason, message: messageFor(decision.reason) } };
+  headers.push('Content-Type', JSON_TYPE, 'Content-Length', body.length);
+  res.writeHead(status, headers as string[]);
+  res.end(body.bytes);
 }

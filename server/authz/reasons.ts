@@ -52,6 +52,8 @@ const RULES = {
   },
   'site-unavailable': unavailable('The site could not be asked about this user; try again shortly.'),
   'store-unavailable': unavailable('The token store is unavailable; try again shortly.'),
+  // A fault of the companion itself while checking: refused (fail closed), never a 500.
+  'internal-error': unavailable('The request could not be checked; try again shortly.'),
 } satisfies Record<MalformedReason, ReasonRule> & Record<string, ReasonRule>;
 
 export type DenyReason = keyof typeof RULES;

@@ -5,7 +5,6 @@ import { adminPermissionsRouter } from './admin-permissions.ts';
 import { adminSettingsRouter } from './admin-settings.ts';
 import { adminThrottlesRouter } from './admin-throttles.ts';
 import { adminTokensRouter } from './admin-tokens.ts';
-import { authzRouter } from './authz.ts';
 import type { RouteDeps } from './deps.ts';
 import { docsRouter } from './docs.ts';
 import { healthRouter } from './health.ts';
@@ -15,11 +14,10 @@ import { validateRouter } from './validate.ts';
 
 export type { RouteDeps } from './deps.ts';
 
-// Every router of the companion, in one list: add a feature with one line here.
+// Every router of the companion, in one list: add a feature with one line here. The proxy
+// endpoints of the validation plane are not Koa routes: server/app.ts serves them before Koa.
 export function routers(deps: RouteDeps): Router[] {
   return [
-    // First: it answers on every REST request of the site, so no other router is tried before it.
-    authzRouter(deps),
     healthRouter(deps),
     docsRouter(deps),
     meRouter(deps),
