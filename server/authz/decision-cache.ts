@@ -80,6 +80,15 @@ export class DecisionCache {
     }
   }
 
+  /** Drops the entries of tokens that expire after `limit` (or never): their expiry was capped. */
+  invalidateOutliving(limit: Date): void {
+    const at = limit.getTime();
+    for (const [key, entry] of this.#entries) {
+      const expiresAt = entry.resolved.token.expiresAt;
+      if (expiresAt === null || expiresAt.getTime() > at) this.#delete(key, entry);
+    }
+  }
+
   clear(): void {
     this.#entries.clear();
     this.#keyByTokenId.clear();
@@ -88,13 +97,17 @@ export class DecisionCache {
   /** Drops what a change makes stale; returns the function that stops listening. */
   subscribe(events: ServiceEvents): () => void {
     const onDeleted = ({ tokenIds }: { tokenIds: string[] }) => this.invalidateTokens(tokenIds);
+    // A cached entry keeps the old expiry, which the allow answer reports (X-Api-Token-Expiration).
+    const onCapped = ({ expiresAt }: { expiresAt: Date }) => this.invalidateOutliving(expiresAt);
     // A setting (forced read-only, allowlists) or a permission may turn any positive into a negative.
     const onChanged = () => this.clear();
     events.on('token.deleted', onDeleted);
+    events.on('tokens.capped', onCapped);
     events.on('settings.changed', onChanged);
     events.on('permissions.changed', onChanged);
     return () => {
       events.off('token.deleted', onDeleted);
+      events.off('tokens.capped', onCapped);
       events.off('settings.changed', onChanged);
       events.off('permissions.changed', onChanged);
     };

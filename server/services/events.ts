@@ -7,6 +7,8 @@ import type { Settings, TokenRecord } from './types.ts';
 export interface ServiceEventMap {
   'token.created': [{ token: TokenRecord }];
   'token.deleted': [{ tokenIds: string[] }];
+  /** Every token that outlived `expiresAt` (never-expiring ones included) now expires then. */
+  'tokens.capped': [{ expiresAt: Date }];
   'settings.changed': [{ settings: Settings; before: Settings }];
   'permissions.changed': [{ permissions: PermissionsDocument }];
 }

@@ -186,7 +186,10 @@ export class TokenService {
     if (!limit) return { exceeding: 0, capped: 0 };
     const exceeding = await this.deps.store.tokens.countOutliving(limit);
     const capped = options.cap && exceeding > 0 ? await this.deps.store.tokens.capExpiry(limit) : 0;
-    if (capped > 0) this.deps.logger.info({ maximum, capped }, 'token expiry capped to the maximum');
+    if (capped > 0) {
+      this.deps.logger.info({ maximum, capped }, 'token expiry capped to the maximum');
+      this.deps.events.emit('tokens.capped', { expiresAt: limit });
+    }
     return { exceeding, capped };
   }
 }

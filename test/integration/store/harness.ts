@@ -63,11 +63,13 @@ export async function openServices(
   const emitted: Harness['emitted'] = {
     'token.created': [],
     'token.deleted': [],
+    'tokens.capped': [],
     'settings.changed': [],
     'permissions.changed': [],
   };
   services.events.on('token.created', (e) => emitted['token.created'].push(e));
   services.events.on('token.deleted', (e) => emitted['token.deleted'].push(e));
+  services.events.on('tokens.capped', (e) => emitted['tokens.capped'].push(e));
   services.events.on('settings.changed', (e) => emitted['settings.changed'].push(e));
   services.events.on('permissions.changed', (e) => emitted['permissions.changed'].push(e));
   return {

@@ -214,6 +214,8 @@ describe.each(DATABASES)('TokenService on $name', ({ open }) => {
     expect((await h.tokens.get(forever.token.id))?.expiresAt).toEqual(limit);
     expect((await h.tokens.get(long.token.id))?.expiresAt).toEqual(limit);
     expect((await h.tokens.get(short.token.id))?.expiresAt).toEqual(short.token.expiresAt);
+    // Only the capping run tells the validation plane (its cache holds the old expiry).
+    expect(h.emitted['tokens.capped']).toEqual([{ expiresAt: limit }]);
     expect(await h.tokens.capToMaximum('P6M', { cap: false })).toEqual({ exceeding: 0, capped: 0 });
   });
 
