@@ -101,7 +101,9 @@ export function parseAuthorization(values: readonly string[]): Credential {
 export function authorizationValues(rawHeaders: readonly string[]): string[] {
   const values: string[] = [];
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-    if (rawHeaders[i]?.toLowerCase() === 'authorization') values.push(rawHeaders[i + 1] ?? '');
+    const name = rawHeaders[i] ?? '';
+    // The length first: no lower-cased copy of every other header name, on every request.
+    if (name.length === 13 && name.toLowerCase() === 'authorization') values.push(rawHeaders[i + 1] ?? '');
   }
   return values;
 }
