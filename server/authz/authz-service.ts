@@ -268,6 +268,7 @@ export class AuthzService {
         action: auditActionFor(decision.reason),
         subjectUser: user?.toLowerCase() ?? null,
         tokenId: decision.token?.id ?? null,
+        tokenName: decision.token?.name ?? null,
         remoteIp: decision.clientIp,
         details: { mode: decision.mode, method: request.method, path, reason: decision.reason },
       })

@@ -21,6 +21,7 @@ export type Scope = 'read-only' | 'read-write';
 /** What the engine needs to know about a token; the store's TokenRecord satisfies it. */
 export interface TokenFacts {
   id: string;
+  name: string;
   owner: string;
   scope: Scope;
   ipAllowlist: readonly string[];
@@ -48,7 +49,7 @@ export interface Decision {
   user: string | null;
   reason: Reason;
   clientIp: string | null;
-  token?: { id: string; expiresAt: Date | null; scope: Scope };
+  token?: { id: string; name: string; expiresAt: Date | null; scope: Scope };
   retryAfterSeconds?: number;
 }
 
@@ -233,6 +234,6 @@ export async function decide(request: AuthzRequest, ports: DecisionPorts): Promi
     user: user.username,
     reason: 'ok',
     clientIp,
-    token: { id: token.id, expiresAt: token.expiresAt, scope },
+    token: { id: token.id, name: token.name, expiresAt: token.expiresAt, scope },
   };
 }

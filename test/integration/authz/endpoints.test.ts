@@ -325,6 +325,8 @@ describe.each(DATABASES)('validation endpoints on %s', (db) => {
     const page = await h.deps.audit.list({}, { limit: 20, offset: 0 });
     const actions = page.items.filter((r) => r.action.startsWith('auth.')).map((r) => r.action);
     expect(actions.sort()).toEqual(['auth.failed', 'auth.ip_denied', 'auth.succeeded', 'auth.succeeded']);
+    const tokenSuccess = page.items.find((r) => r.action === 'auth.succeeded' && r.tokenId === aliceTokenId);
+    expect(tokenSuccess).toMatchObject({ subjectUser: 'alice', tokenName: 'alice rw' });
   });
 
   it('records last use in batches, flushed on demand and on shutdown', async () => {

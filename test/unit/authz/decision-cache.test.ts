@@ -6,7 +6,7 @@ import type { Settings } from '../../../server/services/types.ts';
 import { defaultPermissions } from '../../../shared/permissions.ts';
 
 const resolved = (id: string): ResolvedToken => ({
-  token: { id, owner: 'alice', scope: 'read-write', ipAllowlist: [], expiresAt: null },
+  token: { id, name: 'ci', owner: 'alice', scope: 'read-write', ipAllowlist: [], expiresAt: null },
   user: { username: 'alice', active: true, groups: [], isAdmin: false },
 });
 const settings = {} as Settings;

@@ -30,6 +30,7 @@ const secrets = {
 
 const token = (id: string, owner: string, extra: Partial<TokenFacts> = {}): TokenFacts => ({
   id,
+  name: `${owner}'s token`,
   owner,
   scope: 'read-write',
   ipAllowlist: [],
@@ -156,9 +157,10 @@ describe('decide: which path a request takes', () => {
     expect(await setup().ask(authorization)).toMatchObject(expected);
   });
 
-  it('a valid token reports its id, expiry and scope', async () => {
+  it('a valid token reports its id, name, expiry and scope', async () => {
     expect((await setup().ask([basic('alice', secrets.alice)])).token).toEqual({
       id: 't-alice',
+      name: "alice's token",
       expiresAt: new Date('2026-12-01T00:00:00Z'),
       scope: 'read-write',
     });
