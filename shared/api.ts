@@ -1,8 +1,9 @@
 // The management API's request and response bodies: zod schemas (the server validates with them and
 // generates its OpenAPI document from them) and the inferred types the extension imports.
 // No Node imports: the extension bundles this file.
-import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
+import { isAddressOrRange } from './addresses.ts';
+import { AUDIT_ACTIONS } from './audit-actions.ts';
 import { PERMISSION_NAMES } from './permissions.ts';
 import { VALIDITY_OPTIONS } from './validity.ts';
 
@@ -10,21 +11,6 @@ export const API_PREFIX = '/api/v1';
 
 // Control characters and lone surrogates make names unreadable and break exports.
 const printable = /^[^\p{Cc}\p{Cs}\u2028\u2029]*$/u;
-
-/**
- * True for a single IPv4/IPv6 address or a CIDR range, in the forms the validation plane compiles
- * (proxy-addr): loose IPv4 forms such as "10.1" are refused, and so are a /0 prefix (an empty list
- * already means every address) and an IPv4 tail straight after `::` (write `::ffff:10.0.0.1`).
- */
-export function isAddressOrRange(value: string): boolean {
-  const [address, prefix, ...rest] = value.split('/');
-  if (!address || rest.length > 0) return false;
-  const v4 = ipaddr.IPv4.isValidFourPartDecimal(address);
-  if (!v4 && (!ipaddr.IPv6.isValid(address) || /::\d+(\.\d+){3}(%.*)?$/.test(address))) return false;
-  if (prefix === undefined) return true;
-  if (!/^\d{1,3}$/.test(prefix)) return false;
-  return Number(prefix) >= 1 && Number(prefix) <= (v4 ? 32 : 128);
-}
 
 export const Validity = z
   .enum(VALIDITY_OPTIONS)
@@ -181,19 +167,6 @@ export const TokenPage = z
   .object({ items: TokenList, total: z.number().int(), limit: z.number().int(), offset: z.number().int() })
   .meta({ id: 'TokenPage' });
 export type TokenPage = z.infer<typeof TokenPage>;
-
-export const AUDIT_ACTIONS = [
-  'token.created',
-  'token.deleted',
-  'tokens.deleted_all',
-  'tokens.capped',
-  'settings.changed',
-  'permissions.changed',
-  'auth.succeeded',
-  'auth.failed',
-  'auth.ip_denied',
-  'auth.permission_denied',
-] as const;
 
 export const AuditRecord = z
   .object({

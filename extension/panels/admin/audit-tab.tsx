@@ -1,7 +1,7 @@
 // Audit Log: filters, a page of records, and export as CSV or JSON Lines (downloaded through the
 // same companion client, so the person's own session authorises it).
 import { useState } from 'preact/hooks';
-import { AUDIT_ACTIONS } from '../../../shared/api.ts';
+import { AUDIT_ACTIONS } from '../../../shared/audit-actions.ts';
 import type { AuditPage } from '../../api-types.ts';
 import type { CompanionClient } from '../../companion-client.ts';
 import { t } from '../../i18n.ts';

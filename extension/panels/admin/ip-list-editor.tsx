@@ -1,6 +1,6 @@
 // Rows of IP addresses or CIDR ranges with + and delete, validated as the person types (the
 // same check the server applies, from shared/api.ts).
-import { isAddressOrRange } from '../../../shared/api.ts';
+import { isAddressOrRange } from '../../../shared/addresses.ts';
 import { t } from '../../i18n.ts';
 
 interface Props {

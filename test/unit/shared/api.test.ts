@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileAddressList } from '../../../server/authz/client-ip.ts';
-import { isAddressOrRange } from '../../../shared/api.ts';
+import { isAddressOrRange } from '../../../shared/addresses.ts';
 
 const compiles = (entry: string) => {
   try {
