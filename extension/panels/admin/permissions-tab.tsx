@@ -11,6 +11,7 @@ import type {
 } from '../../api-types.ts';
 import type { CompanionClient } from '../../companion-client.ts';
 import { type MessageKey, t } from '../../i18n.ts';
+import { Checkbox } from '../checkbox.tsx';
 import { endpoints } from '../endpoints.ts';
 import { ErrorMessage } from '../error-message.tsx';
 import { useAction, useLoad } from '../hooks.ts';
@@ -51,14 +52,9 @@ export function PermissionsTab({ client, onSaved }: { client: CompanionClient; o
               <h3 style="margin:8px 0 4px">{t(`perm_${name}` as MessageKey)}</h3>
             </legend>
             <p class="subtle">{t(`perm_${name}_help` as MessageKey)}</p>
-            <label class="inline">
-              <input
-                type="checkbox"
-                checked={grant.everyone}
-                onChange={(e) => update(name, { everyone: e.currentTarget.checked })}
-              />
+            <Checkbox checked={grant.everyone} onChange={(everyone) => update(name, { everyone })}>
               {t(`perm_${name}_everyone` as MessageKey)}
-            </label>
+            </Checkbox>
             {!grant.everyone && (
               <>
                 <ul class="chips" aria-label={t('groupsHolding', t(`perm_${name}` as MessageKey))}>

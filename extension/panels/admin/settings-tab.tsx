@@ -6,6 +6,7 @@ import { VALIDITY_OPTIONS } from '../../../shared/validity.ts';
 import type { PutSettingsResponse, Settings, Validity } from '../../api-types.ts';
 import type { CompanionClient } from '../../companion-client.ts';
 import { t } from '../../i18n.ts';
+import { Checkbox } from '../checkbox.tsx';
 import { endpoints } from '../endpoints.ts';
 import { ErrorMessage } from '../error-message.tsx';
 import { validityLabel } from '../format.ts';
@@ -66,14 +67,9 @@ export function SettingsTab({ client, onSaved }: { client: CompanionClient; onSa
         onChange={(ipAllowlist) => update({ ipAllowlist })}
       />
       <h3>{t('reverseProxy')}</h3>
-      <label class="inline">
-        <input
-          type="checkbox"
-          checked={draft.reverseProxy.enabled}
-          onChange={(e) => proxy({ enabled: e.currentTarget.checked })}
-        />
+      <Checkbox checked={draft.reverseProxy.enabled} onChange={(checked) => proxy({ enabled: checked })}>
         {t('reverseProxyEnabled')}
-      </label>
+      </Checkbox>
       {draft.reverseProxy.enabled && (
         <>
           <IpListEditor
@@ -94,34 +90,28 @@ export function SettingsTab({ client, onSaved }: { client: CompanionClient; onSa
       )}
       <h3>{t('authentication')}</h3>
       <div class="field">
-        <label class="inline">
-          <input
-            type="checkbox"
-            checked={!draft.passwordBasicAuth}
-            onChange={(e) => update({ passwordBasicAuth: !e.currentTarget.checked })}
-          />
+        <Checkbox
+          checked={!draft.passwordBasicAuth}
+          onChange={(checked) => update({ passwordBasicAuth: !checked })}
+        >
           {t('disablePasswordBasicAuth')}
-        </label>
+        </Checkbox>
       </div>
       <div class="field">
-        <label class="inline">
-          <input
-            type="checkbox"
-            checked={draft.auditAuthentications}
-            onChange={(e) => update({ auditAuthentications: e.currentTarget.checked })}
-          />
+        <Checkbox
+          checked={draft.auditAuthentications}
+          onChange={(checked) => update({ auditAuthentications: checked })}
+        >
           {t('auditAuthentications')}
-        </label>
+        </Checkbox>
       </div>
       <div class="field">
-        <label class="inline">
-          <input
-            type="checkbox"
-            checked={draft.forceReadOnlyScope}
-            onChange={(e) => update({ forceReadOnlyScope: e.currentTarget.checked })}
-          />
+        <Checkbox
+          checked={draft.forceReadOnlyScope}
+          onChange={(checked) => update({ forceReadOnlyScope: checked })}
+        >
           {t('forceReadOnlyScope')}
-        </label>
+        </Checkbox>
       </div>
       <ErrorMessage error={save.error} />
       {result && (
