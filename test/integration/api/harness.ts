@@ -1,5 +1,6 @@
 // One companion wired to a real simulator and a real database (SQLite file or a freshly created
 // PostgreSQL database), driven with supertest. Each suite runs on both databases via describe.each.
+
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import supertest from 'supertest';
 import { type AppDeps, createApp } from '../../../server/app.ts';
 import { loadConfig } from '../../../server/config.ts';
 import { createLogger } from '../../../server/logger.ts';
+import type { Settings } from '../../../server/services/types.ts';
 import { wireCompanion } from '../../../server/wiring.ts';
 import { type FlavourName, type Simulator, startSimulator } from '../../atlassian-sim/index.ts';
 
@@ -29,7 +31,7 @@ export const DEFAULT_SETTINGS = {
   passwordBasicAuth: true,
   auditAuthentications: false,
   forceReadOnlyScope: false,
-};
+} satisfies Settings;
 export const DEFAULT_PERMISSIONS = {
   useTokens: { everyone: true, groups: [] },
   createOwnTokens: { everyone: true, groups: [] },

@@ -4,7 +4,7 @@ import { authzServiceFor } from '../../../server/routes/authz.ts';
 import type { RouteDeps } from '../../../server/routes/deps.ts';
 import type { Settings } from '../../../server/services/types.ts';
 import { generateToken } from '../../../shared/token.ts';
-import { api, BASE, basic, DATABASES, type Harness, startHarness } from '../api/harness.ts';
+import { api, BASE, basic, DATABASES, DEFAULT_SETTINGS, type Harness, startHarness } from '../api/harness.ts';
 
 // Read when the app is built: the plugin endpoint is on for this suite.
 const VALIDATE_SECRET = randomBytes(32).toString('base64url');
@@ -14,15 +14,6 @@ const AUTH_REQUEST = `${BASE}/authz/auth-request`;
 const FORWARD_AUTH = `${BASE}/authz/forward-auth`;
 const EXT_AUTHZ = `${BASE}/authz/ext-authz`;
 const ctx = { actor: 'admin', remoteIp: null };
-
-const DEFAULT_SETTINGS: Settings = {
-  maxValidity: 'never',
-  ipAllowlist: [],
-  reverseProxy: { enabled: false, trustedProxies: [], clientIpHeader: 'X-Forwarded-For' },
-  passwordBasicAuth: true,
-  auditAuthentications: false,
-  forceReadOnlyScope: false,
-};
 
 describe.each(DATABASES)('validation endpoints on %s', (db) => {
   let h: Harness;
