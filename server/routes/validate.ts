@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { HeaderBag } from '../authz/client-ip.ts';
@@ -8,7 +8,7 @@ import { AppError, notFound } from '../errors.ts';
 import { jsonBody } from '../middleware/json-body.ts';
 import { inputOf, validate } from '../middleware/validate.ts';
 import { authzServiceFor } from './authz.ts';
-import { apiPrefix, type RouteDeps } from './deps.ts';
+import { apiPrefix, companionRouter, type RouteDeps } from './deps.ts';
 
 const headerValue = z.string().max(8192);
 
@@ -44,10 +44,8 @@ function lowerCased(headers: ValidateRequest['headers']): HeaderBag {
   // No prototype: a header named __proto__ is just a header.
   const bag: Record<string, string[]> = Object.create(null);
   for (const [name, value] of Object.entries(headers ?? {})) {
-    bag[name.toLowerCase()] = [
-      ...(bag[name.toLowerCase()] ?? []),
-      ...(Array.isArray(value) ? value : [value]),
-    ];
+    const key = name.toLowerCase();
+    bag[key] = [...(bag[key] ?? []), ...(Array.isArray(value) ? value : [value])];
   }
   return bag;
 }
@@ -60,7 +58,7 @@ const authorizationList = (value: ValidateRequest['authorization']): string[] =>
  * as JSON. The HTTP status is 200 for every decision; the decision's own status is in the body.
  */
 export function validateRouter(deps: RouteDeps): Router {
-  const router = new Router({ prefix: apiPrefix(deps) });
+  const router = companionRouter(apiPrefix(deps));
   const secret = loadValidateSecret();
   const authz = authzServiceFor(deps);
   const allowed = secret === undefined ? undefined : createValidateAccess(secret);
