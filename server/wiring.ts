@@ -1,7 +1,8 @@
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import type { AppDeps } from './app.ts';
 import { adminGroupsFor, type Config, ConfigError } from './config.ts';
 import { createDirectory, createSiteClient, detectProduct } from './directory/index.ts';
+import { batchedDestination } from './log-destination.ts';
 import { createLogger } from './logger.ts';
 import { createServices } from './services/index.ts';
 import { loadSecretKey } from './services/secret-key.ts';
@@ -40,35 +41,26 @@ function secretKey(config: Config, random?: (n: number) => Buffer): Buffer {
   }
 }
 
-// A line waits at most this long in the buffer when traffic is too light to fill it.
-const LOG_FLUSH_MS = 1_000;
-const LOG_BUFFER_BYTES = 4096;
-
 /**
- * Log lines to stdout, buffered and written asynchronously. A synchronous write per line cost
- * the validation plane more than deciding did (two lines per authentication at thousands of
- * requests a second); now lines go out in writes of a few kilobytes, at the latest after
- * LOG_FLUSH_MS. close() writes what is left; pino also flushes on process exit.
+ * Log lines to stdout in batches (server/log-destination.ts): a write per line cost the
+ * validation plane more than deciding did. What is buffered is written when the process exits,
+ * however it exits, and by close().
  */
-function bufferedStdout() {
-  const destination = pino.destination({ dest: 1, sync: false, minLength: LOG_BUFFER_BYTES });
-  const timer = setInterval(() => destination.flush(), LOG_FLUSH_MS);
-  timer.unref();
+function batchedStdout() {
+  const destination = batchedDestination({ fd: 1 });
+  const onExit = () => destination.flushSync();
+  process.once('exit', onExit);
   return {
     destination,
     close() {
-      clearInterval(timer);
-      try {
-        destination.flushSync();
-      } catch {
-        // stdout already gone (closed pipe): nothing left to write to.
-      }
+      process.off('exit', onExit);
+      destination.close();
     },
   };
 }
 
 export async function wireCompanion(config: Config, overrides: CompanionOverrides = {}): Promise<Companion> {
-  const output = overrides.logger ? undefined : bufferedStdout();
+  const output = overrides.logger ? undefined : batchedStdout();
   const logger =
     overrides.logger ?? createLogger({ level: config.logLevel, destination: output?.destination });
   const clock = overrides.clock ?? (() => new Date());
