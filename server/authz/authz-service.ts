@@ -4,6 +4,7 @@ import type { Directory } from '../directory/index.ts';
 import type { ServiceEvents } from '../services/events.ts';
 import type { TokenService } from '../services/token-service.ts';
 import type { NewAuditRecord, Settings } from '../services/types.ts';
+import { type AuthLog, authLogFor, loggablePath } from './auth-log.ts';
 import { DecisionCache } from './decision-cache.ts';
 import {
   type AuthzRequest,
@@ -43,15 +44,6 @@ interface Snapshot {
  * a snapshot older than this is re-read in the background (the request does not wait for it).
  */
 const SNAPSHOT_REFRESH_MS = 15_000;
-const MAX_LOGGED_PATH = 300;
-
-/** The REST path for logs: no query string (it may carry search terms or secrets), bounded length. */
-export function loggablePath(path: string): string {
-  const query = path.indexOf('?');
-  const bare = query < 0 ? path : path.slice(0, query);
-  return bare.length > MAX_LOGGED_PATH ? `${bare.slice(0, MAX_LOGGED_PATH)}…` : bare;
-}
-
 /**
  * The validation plane as the endpoints use it: the decision engine wired to the token store,
  * the site directory, the settings and permissions, plus the cache, throttle, last-used batching,
@@ -67,7 +59,7 @@ export class AuthzService {
   readonly #pendingAudits = new Set<Promise<void>>();
   #snapshot: Snapshot | undefined;
   #loading: Promise<Snapshot> | undefined;
-  readonly #authLoggers = new WeakMap<Logger, Logger>();
+  readonly #authLogs = new WeakMap<Logger, AuthLog>();
 
   constructor(deps: AuthzServiceDeps) {
     this.#deps = deps;
@@ -117,36 +109,63 @@ export class AuthzService {
   }
 
   /**
-   * Decides one REST request, logs and audits it, and notes the token's use. Never throws.
+   * Decides one REST request, logs and audits it, and notes the token's use. Never throws, and
+   * answers without a promise when the engine could (server/authz/decision-engine.ts).
    * `requestId` goes into the log lines when the logger does not carry one already.
    */
-  async check(
+  check(
     request: AuthzRequest,
     logger: Logger = this.#deps.logger,
     requestId?: string,
-  ): Promise<Decision> {
-    let decision: Decision;
-    let policy: AuthzPolicy | undefined;
-    try {
-      policy = (this.#fresh() ?? (await this.#current())).policy;
-      decision = await decide(request, this.#ports);
-    } catch (err) {
-      // Only the settings read can get here (the engine itself never throws): refuse.
-      logger.error({ err }, 'validation failed');
-      decision = {
-        decision: 'deny',
-        status: 503,
-        mode: null,
-        user: null,
-        reason: 'store-unavailable',
-        clientIp: null,
-      };
+  ): Decision | Promise<Decision> {
+    const snapshot = this.#fresh();
+    if (snapshot === undefined) {
+      return this.#current().then(
+        (loaded) => this.#checkWith(loaded, request, logger, requestId),
+        (err) => {
+          // Only the settings read can fail here (the engine itself never throws): refuse.
+          logger.error({ err }, 'validation failed');
+          const decision: Decision = {
+            decision: 'deny',
+            status: 503,
+            mode: null,
+            user: null,
+            reason: 'store-unavailable',
+            clientIp: null,
+          };
+          return this.#finish(request, decision, logger, false, requestId);
+        },
+      );
     }
+    return this.#checkWith(snapshot, request, logger, requestId);
+  }
+
+  #checkWith(
+    snapshot: Snapshot,
+    request: AuthzRequest,
+    logger: Logger,
+    requestId: string | undefined,
+  ): Decision | Promise<Decision> {
+    const audit = snapshot.policy.auditAuthentications;
+    const decided = decide(request, this.#ports);
+    return decided instanceof Promise
+      ? decided.then((decision) => this.#finish(request, decision, logger, audit, requestId))
+      : this.#finish(request, decided, logger, audit, requestId);
+  }
+
+  /** What follows every decision: the token's last use, the log lines and the audit record. */
+  #finish(
+    request: AuthzRequest,
+    decision: Decision,
+    logger: Logger,
+    audit: boolean,
+    requestId: string | undefined,
+  ): Decision {
     if (decision.mode === 'token' && decision.token) {
       this.#lastUsed.note(decision.token.id, decision.clientIp, this.#deps.clock());
     }
     if (decision.mode !== 'session' && decision.mode !== 'passthrough') {
-      this.#report(request, decision, logger, policy?.auditAuthentications ?? false, requestId);
+      this.#report(request, decision, logger, audit, requestId);
     }
     return decision;
   }
@@ -205,19 +224,14 @@ export class AuthzService {
     return this.#loading;
   }
 
-  /**
-   * The logger for the two authentication lines. Their fields are built here from known,
-   * secret-free values (no headers, no query string), so they skip the redaction pass, which
-   * with the server's wildcard paths cost as much as writing the line. Errors and anything else
-   * still go through the redacting logger.
-   */
-  #authLogger(logger: Logger): Logger {
-    let plain = this.#authLoggers.get(logger);
-    if (plain === undefined) {
-      plain = logger.child({}, { redact: [] });
-      this.#authLoggers.set(logger, plain);
+  /** The writer of the two authentication lines for this logger (server/authz/auth-log.ts). */
+  #authLog(logger: Logger): AuthLog {
+    let writer = this.#authLogs.get(logger);
+    if (writer === undefined) {
+      writer = authLogFor(logger);
+      this.#authLogs.set(logger, writer);
     }
-    return plain;
+    return writer;
   }
 
   /** Two INFO lines per token or password authentication, and audit records when asked for. */
@@ -228,40 +242,10 @@ export class AuthzService {
     audit: boolean,
     reqId: string | undefined,
   ): void {
-    const path = loggablePath(request.path);
-    const user = decision.user;
-    const lines = this.#authLogger(logger);
-    lines.info(
-      {
-        event: 'auth.attempt',
-        reqId,
-        user,
-        method: request.method,
-        path,
-        clientIp: decision.clientIp,
-        mode: decision.mode,
-      },
-      'authentication attempt',
-    );
-    if (decision.decision === 'allow') {
-      lines.info(
-        { event: 'auth.succeeded', reqId, user, mode: decision.mode, tokenId: decision.token?.id ?? null },
-        'authentication succeeded',
-      );
-    } else {
-      lines.info(
-        {
-          event: 'auth.failed',
-          reqId,
-          user,
-          mode: decision.mode,
-          reason: decision.reason,
-          status: decision.status,
-        },
-        'authentication refused',
-      );
-    }
+    this.#authLog(logger)(request, decision, reqId);
     if (!audit) return;
+    const user = decision.user;
+    const path = loggablePath(request.path);
     const pending = this.#deps.audit
       .record({
         actor: (user ?? 'anonymous').toLowerCase(),

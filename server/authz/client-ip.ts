@@ -12,6 +12,12 @@ export interface ReverseProxySettings {
 /** Lower-cased header names as Node gives them; a plugin may send repeated headers as arrays. */
 export type HeaderBag = Record<string, string | string[] | undefined>;
 
+/**
+ * Where the forwarding header is read from: a bag, or a lookup by lower-cased name, which lets the
+ * proxy endpoints read the one header they need from the raw list without building `req.headers`.
+ */
+export type HeaderSource = HeaderBag | ((name: string) => string | string[] | undefined);
+
 export type AddressMatcher = (address: string) => boolean;
 
 /**
@@ -69,7 +75,7 @@ function joinHeader(value: string | string[] | undefined): string {
  */
 export function createClientIpResolver(
   settings: ReverseProxySettings,
-): (peer: string | undefined, headers: HeaderBag) => string | null {
+): (peer: string | undefined, headers: HeaderSource) => string | null {
   if (!settings.enabled || settings.trustedProxies.length === 0) {
     return (peer) => canonicalAddress(peer);
   }
@@ -88,7 +94,7 @@ export function createClientIpResolver(
   return (peer, headers) => {
     const peerAddress = canonicalAddress(peer);
     if (peerAddress === null) return null;
-    const forwarded = joinHeader(headers[header]);
+    const forwarded = joinHeader(typeof headers === 'function' ? headers(header) : headers[header]);
     if (forwarded.length > MAX_REMEMBERED_HEADER) return walk(peerAddress, forwarded);
     const key = `${peerAddress} ${forwarded}`;
     let client = remembered.get(key);

@@ -19,10 +19,11 @@ interface Entry {
 
 /**
  * Short-lived, in-process cache of positive token results (token valid, owner active and allowed
- * to use tokens), so repeated calls skip the store and the site. Only positives are kept, so a
- * flood of wrong tokens cannot fill it. Keys are keyed hashes of the secret under a key that lives
- * only in this process: the secret itself is never held. Changes in this process drop entries at
- * once, which is what makes a deleted token fail on the very next request.
+ * to use tokens), so repeated calls skip parsing the credential, the store and the site. Only
+ * positives are kept, so a flood of wrong tokens cannot fill it. Entries are found by the
+ * request's Authorization value, which holds the token; keys are keyed hashes of that value under
+ * a key that lives only in this process, so the secret itself is never held. Changes in this
+ * process drop entries at once, which is what makes a deleted token fail on the very next request.
  */
 export class DecisionCache {
   readonly #key = randomBytes(32).toString('base64');
@@ -42,15 +43,15 @@ export class DecisionCache {
     return this.#entries.size;
   }
 
-  // SHA-256 over a random per-process key and the secret: nobody sees these digests, so a
+  // SHA-256 over a random per-process key and the credential: nobody sees these digests, so a
   // secret-prefix hash keys as well as an HMAC here, and one-shot hash() costs a seventh of
   // createHmac() on the path of every REST request.
-  #hash(secret: string): string {
-    return hash('sha256', this.#key + secret, 'base64');
+  #hash(credential: string): string {
+    return hash('sha256', this.#key + credential, 'base64');
   }
 
-  get(secret: string): ResolvedToken | undefined {
-    const key = this.#hash(secret);
+  get(credential: string): ResolvedToken | undefined {
+    const key = this.#hash(credential);
     const entry = this.#entries.get(key);
     if (entry === undefined) return undefined;
     if (entry.expiresAt <= this.#clock().getTime()) {
@@ -60,8 +61,8 @@ export class DecisionCache {
     return entry.resolved;
   }
 
-  set(secret: string, resolved: ResolvedToken): void {
-    const key = this.#hash(secret);
+  set(credential: string, resolved: ResolvedToken): void {
+    const key = this.#hash(credential);
     if (!this.#entries.has(key) && this.#entries.size >= this.#maxEntries) {
       // Maps iterate in insertion order: the first entry is the oldest.
       const oldest = this.#entries.entries().next().value;

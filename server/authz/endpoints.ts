@@ -3,7 +3,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { AuthzService } from './authz-service.ts';
 import type { Decision } from './decision-engine.ts';
-import { headerSafe, type Protocol, requestFrom, writeDecision } from './http.ts';
+import {
+  type CheckHeaders,
+  checkHeaders,
+  headerSafe,
+  type Protocol,
+  requestFrom,
+  writeDecision,
+} from './http.ts';
 import { denial } from './reasons.ts';
 
 /**
@@ -33,9 +40,9 @@ const NGINX: Protocol = { onlyAuthStatuses: true };
 // that a token never reaches the site; a password or the site's own token must, so it is echoed.
 const FORWARD_AUTH: Protocol = {
   onlyAuthStatuses: false,
-  allowHeaders: (decision, req) =>
+  allowHeaders: (decision, headers) =>
     decision.mode === 'password' || decision.mode === 'passthrough'
-      ? ['Authorization', req.headers.authorization ?? '']
+      ? ['Authorization', headers.authorization[0] ?? '']
       : [],
 };
 
@@ -51,17 +58,11 @@ const EXT_AUTHZ: Protocol = {
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const ID_PREFIX = `${randomBytes(6).toString('base64url')}-`;
 let lastId = 0;
-function requestIdOf(req: IncomingMessage): string {
-  const incoming = req.headers['x-request-id'];
-  if (typeof incoming === 'string' && SAFE_REQUEST_ID.test(incoming)) return incoming;
+function requestIdOf(incoming: string): string {
+  if (incoming !== '' && SAFE_REQUEST_ID.test(incoming)) return incoming;
   lastId = (lastId + 1) % Number.MAX_SAFE_INTEGER;
   return ID_PREFIX + lastId.toString(36);
 }
-
-const header = (req: IncomingMessage, name: string): string => {
-  const value = req.headers[name];
-  return typeof value === 'string' ? value : '';
-};
 
 /** What a failure inside this handler answers: a refusal the proxy understands, never a 500. */
 const FAILED: Decision = { ...denial('internal-error'), mode: null, user: null, clientIp: null };
@@ -74,50 +75,56 @@ export function authzEndpoints(options: AuthzEndpointsOptions): AuthzEndpoints {
   const extAuthz = `${prefix}ext-authz`;
 
   const respond = (
-    req: IncomingMessage,
     res: ServerResponse,
+    headers: CheckHeaders,
     decision: Decision,
     protocol: Protocol,
     requestId: string,
   ) => {
     try {
-      writeDecision(res, req, headerSafe(decision), identityHeader, protocol, requestId);
+      writeDecision(res, headers, headerSafe(decision), identityHeader, protocol, requestId);
     } catch (err) {
       logger.error({ err, reqId: requestId }, 'could not write the decision');
       if (res.headersSent) res.destroy();
-      else writeDecision(res, req, FAILED, identityHeader, protocol, requestId);
+      else writeDecision(res, headers, FAILED, identityHeader, protocol, requestId);
     }
   };
 
   const fail = (
-    req: IncomingMessage,
     res: ServerResponse,
+    headers: CheckHeaders,
     err: unknown,
     protocol: Protocol,
     requestId: string,
   ) => {
     logger.error({ err, reqId: requestId }, 'validation failed');
-    respond(req, res, FAILED, protocol, requestId);
+    respond(res, headers, FAILED, protocol, requestId);
   };
 
   const answer = (
     req: IncomingMessage,
     res: ServerResponse,
+    headers: CheckHeaders,
     method: string,
     path: string,
     protocol: Protocol,
   ) => {
-    const requestId = requestIdOf(req);
-    let decided: Promise<Decision>;
+    const requestId = requestIdOf(headers.requestId);
+    let decided: Decision | Promise<Decision>;
     try {
-      decided = authz.check(requestFrom(req, method, path), logger, requestId);
+      decided = authz.check(requestFrom(req, headers, method, path), logger, requestId);
     } catch (err) {
-      decided = Promise.reject(err);
+      fail(res, headers, err, protocol, requestId);
+      return;
     }
-    decided.then(
-      (decision) => respond(req, res, decision, protocol, requestId),
-      (err) => fail(req, res, err, protocol, requestId),
-    );
+    if (decided instanceof Promise) {
+      decided.then(
+        (decision) => respond(res, headers, decision, protocol, requestId),
+        (err) => fail(res, headers, err, protocol, requestId),
+      );
+    } else {
+      respond(res, headers, decided, protocol, requestId);
+    }
     if (logger.isLevelEnabled('debug')) {
       res.once('finish', () =>
         logger.debug(
@@ -136,12 +143,21 @@ export function authzEndpoints(options: AuthzEndpointsOptions): AuthzEndpoints {
     const read = req.method === 'GET' || req.method === 'HEAD';
     if (pathname === authRequest && read) {
       // nginx sends a GET without a body whatever the client did: the original is in these headers.
-      answer(req, res, header(req, 'x-original-method'), header(req, 'x-original-uri'), NGINX);
+      const headers = checkHeaders(req.rawHeaders);
+      answer(req, res, headers, headers.originalMethod, headers.originalUri, NGINX);
     } else if (pathname === forwardAuth && read) {
-      answer(req, res, header(req, 'x-forwarded-method'), header(req, 'x-forwarded-uri'), FORWARD_AUTH);
+      const headers = checkHeaders(req.rawHeaders);
+      answer(req, res, headers, headers.forwardedMethod, headers.forwardedUri, FORWARD_AUTH);
     } else if (pathname === extAuthz || pathname.startsWith(`${extAuthz}/`)) {
       // Envoy keeps the method and appends the original path (query included) to path_prefix.
-      answer(req, res, req.method ?? '', url.slice(extAuthz.length) || '/', EXT_AUTHZ);
+      answer(
+        req,
+        res,
+        checkHeaders(req.rawHeaders),
+        req.method ?? '',
+        url.slice(extAuthz.length) || '/',
+        EXT_AUTHZ,
+      );
     } else {
       return false;
     }

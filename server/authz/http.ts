@@ -1,6 +1,5 @@
 import type { IncomingMessage, OutgoingHttpHeader, ServerResponse } from 'node:http';
-import { authorizationValues } from './credentials.ts';
-import type { AuthzRequest, Decision, Mode } from './decision-engine.ts';
+import type { AuthzRequest, Decision } from './decision-engine.ts';
 import { type DenyReason, denial, messageFor } from './reasons.ts';
 
 export const MODE_HEADER = 'X-Api-Token-Auth-Mode';
@@ -19,28 +18,18 @@ export const SECURITY_HEADERS = [
   'no-store',
 ] as const;
 
+/** A deny body as a string, so Node writes it in one piece with the header block. */
 interface Body {
-  bytes: Buffer;
+  text: string;
   length: string;
 }
 
-const jsonBody = (value: unknown): Body => {
-  const bytes = Buffer.from(JSON.stringify(value));
-  return { bytes, length: String(bytes.length) };
-};
-
-// Answered on every REST request of the site: serialised once.
-const ALLOW_BODIES: Record<Mode, Body> = {
-  session: jsonBody({ decision: 'allow', mode: 'session' }),
-  token: jsonBody({ decision: 'allow', mode: 'token' }),
-  password: jsonBody({ decision: 'allow', mode: 'password' }),
-  passthrough: jsonBody({ decision: 'allow', mode: 'passthrough' }),
-};
 const DENY_BODIES = new Map<DenyReason, Body>();
 const denyBody = (reason: DenyReason): Body => {
   let body = DENY_BODIES.get(reason);
   if (body === undefined) {
-    body = jsonBody({ error: { code: reason, message: messageFor(reason) } });
+    const text = JSON.stringify({ error: { code: reason, message: messageFor(reason) } });
+    body = { text, length: String(Buffer.byteLength(text)) };
     DENY_BODIES.set(reason, body);
   }
   return body;
@@ -53,17 +42,93 @@ export interface Protocol {
   /** nginx `auth_request` turns anything but 2xx, 401 and 403 into a 500: map the rest to 403. */
   onlyAuthStatuses: boolean;
   /** Extra response headers on an allow (name, value, name, value…), for proxies that copy them. */
-  allowHeaders?(decision: Decision, req: IncomingMessage): readonly string[];
+  allowHeaders?(decision: Decision, headers: CheckHeaders): readonly string[];
+}
+
+/** The request headers the proxy endpoints read, found in one pass over the raw list. */
+export interface CheckHeaders {
+  /** Every Authorization value, duplicates included (`req.headers` would keep one). */
+  authorization: string[];
+  /** nginx auth_request. */
+  originalMethod: string;
+  originalUri: string;
+  /** Traefik forwardAuth, Caddy forward_auth. */
+  forwardedMethod: string;
+  forwardedUri: string;
+  requestId: string;
+}
+
+/**
+ * Reads the check headers from `req.rawHeaders` rather than `req.headers`: building Node's header
+ * object (lower-casing and classifying every name) cost a fifth of answering a proxy. Names are
+ * compared by length first, so most are never lower-cased. Of a repeated single-value header the
+ * first counts, as in `req.headers`.
+ */
+export function checkHeaders(raw: readonly string[]): CheckHeaders {
+  const found: CheckHeaders = {
+    authorization: [],
+    originalMethod: '',
+    originalUri: '',
+    forwardedMethod: '',
+    forwardedUri: '',
+    requestId: '',
+  };
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i] as string;
+    const value = raw[i + 1] as string;
+    switch (name.length) {
+      case 13:
+        if (name.toLowerCase() === 'authorization') found.authorization.push(value);
+        break;
+      case 17:
+        if (found.originalMethod === '' && name.toLowerCase() === 'x-original-method')
+          found.originalMethod = value;
+        break;
+      case 14:
+        if (found.originalUri === '' && name.toLowerCase() === 'x-original-uri') found.originalUri = value;
+        break;
+      case 18:
+        if (found.forwardedMethod === '' && name.toLowerCase() === 'x-forwarded-method')
+          found.forwardedMethod = value;
+        break;
+      case 15:
+        if (found.forwardedUri === '' && name.toLowerCase() === 'x-forwarded-uri') found.forwardedUri = value;
+        break;
+      case 12:
+        if (found.requestId === '' && name.toLowerCase() === 'x-request-id') found.requestId = value;
+        break;
+    }
+  }
+  return found;
+}
+
+/** A header by lower-cased name from the raw list; repeated ones as a list, like `req.headers`. */
+export function rawHeaderLookup(raw: readonly string[]): (name: string) => string | string[] | undefined {
+  return (wanted) => {
+    let values: string[] | undefined;
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      const name = raw[i] as string;
+      if (name.length !== wanted.length || name.toLowerCase() !== wanted) continue;
+      values ??= [];
+      values.push(raw[i + 1] as string);
+    }
+    return values === undefined ? undefined : values.length === 1 ? values[0] : values;
+  };
 }
 
 /** The REST request a proxy asks about, from the check request the companion received. */
-export function requestFrom(req: IncomingMessage, method: string, path: string): AuthzRequest {
+export function requestFrom(
+  req: IncomingMessage,
+  headers: CheckHeaders,
+  method: string,
+  path: string,
+): AuthzRequest {
   return {
     method,
     path,
-    authorization: authorizationValues(req.rawHeaders),
+    authorization: headers.authorization,
     peer: req.socket.remoteAddress,
-    headers: req.headers,
+    headers: rawHeaderLookup(req.rawHeaders),
   };
 }
 
@@ -81,39 +146,39 @@ export function headerSafe(decision: Decision): Decision {
 
 /**
  * Writes a decision as a proxy expects it: exactly 200 to allow, the identity in a header; a
- * refusal with its reason header and a short JSON body. One writeHead with a flat header list
- * and a prebuilt body: this runs on every REST request of the site.
+ * refusal with its reason header and a short JSON body. This runs on every REST request of the
+ * site, so an allow carries only what a proxy reads (no proxy passes an allow's body or other
+ * headers to anyone) and goes out in one write; a refusal, which Traefik and Envoy show the
+ * client, also carries the security headers and the JSON body.
  */
 export function writeDecision(
   res: ServerResponse,
-  req: IncomingMessage,
+  headers: CheckHeaders,
   decision: Decision,
   identityHeader: string,
   protocol: Protocol,
   requestId: string,
 ): void {
-  const headers: OutgoingHttpHeader[] = [...SECURITY_HEADERS, REQUEST_ID_HEADER, requestId];
-  let status: number;
-  let body: Body;
   if (decision.decision === 'allow') {
     const mode = decision.mode ?? 'session';
-    status = 200;
-    body = ALLOW_BODIES[mode];
-    headers.push(MODE_HEADER, mode);
+    const allow: OutgoingHttpHeader[] = [REQUEST_ID_HEADER, requestId, MODE_HEADER, mode];
     if (mode === 'token' && decision.user !== null) {
-      headers.push(identityHeader, decision.user);
-      headers.push(EXPIRATION_HEADER, decision.token?.expiresAt?.toISOString() ?? 'never');
+      allow.push(identityHeader, decision.user);
+      allow.push(EXPIRATION_HEADER, decision.token?.expiresAt?.toISOString() ?? 'never');
     }
-    if (protocol.allowHeaders) headers.push(...protocol.allowHeaders(decision, req));
-  } else {
-    status = protocol.onlyAuthStatuses && decision.status !== 401 ? 403 : decision.status;
-    body = denyBody(decision.reason as DenyReason);
-    headers.push(REASON_HEADER, decision.reason);
-    if (status === 401) headers.push('WWW-Authenticate', WWW_AUTHENTICATE);
-    if (status === 429 && decision.retryAfterSeconds)
-      headers.push('Retry-After', String(decision.retryAfterSeconds));
+    if (protocol.allowHeaders) allow.push(...protocol.allowHeaders(decision, headers));
+    res.writeHead(200, allow as string[]);
+    res.end();
+    return;
   }
-  headers.push('Content-Type', JSON_TYPE, 'Content-Length', body.length);
-  res.writeHead(status, headers as string[]);
-  res.end(body.bytes);
+  const status = protocol.onlyAuthStatuses && decision.status !== 401 ? 403 : decision.status;
+  const body = denyBody(decision.reason as DenyReason);
+  const deny: OutgoingHttpHeader[] = [...SECURITY_HEADERS, REQUEST_ID_HEADER, requestId];
+  deny.push(REASON_HEADER, decision.reason);
+  if (status === 401) deny.push('WWW-Authenticate', WWW_AUTHENTICATE);
+  if (status === 429 && decision.retryAfterSeconds)
+    deny.push('Retry-After', String(decision.retryAfterSeconds));
+  deny.push('Content-Type', JSON_TYPE, 'Content-Length', body.length);
+  res.writeHead(status, deny as string[]);
+  res.end(body.text);
 }

@@ -2,7 +2,7 @@ import {
   type AddressMatcher,
   compileAddressList,
   createClientIpResolver,
-  type HeaderBag,
+  type HeaderSource,
   type ReverseProxySettings,
 } from './client-ip.ts';
 
@@ -17,7 +17,7 @@ export interface AuthzSettings {
 
 /** Settings compiled once per change, so no request parses an address range. */
 export interface AuthzPolicy {
-  clientIp(peer: string | undefined, headers: HeaderBag): string | null;
+  clientIp(peer: string | undefined, headers: HeaderSource): string | null;
   /** The global allowlist: an empty list allows every address, even an unknown one. */
   addressAllowed(clientIp: string | null): boolean;
   tokenAddressAllowed(list: readonly string[], clientIp: string | null): boolean;

@@ -8,6 +8,7 @@ import { defaultPermissions } from '../../../shared/permissions.ts';
 const resolved = (id: string): ResolvedToken => ({
   token: { id, name: 'ci', owner: 'alice', scope: 'read-write', ipAllowlist: [], expiresAt: null },
   user: { username: 'alice', active: true, groups: [], isAdmin: false },
+  claimed: 'alice',
 });
 const settings = {} as Settings;
 
