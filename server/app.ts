@@ -9,7 +9,7 @@ import { identify } from './middleware/identify.ts';
 import { jsonBody } from './middleware/json-body.ts';
 import { originCheck } from './middleware/origin-check.ts';
 import { requestContext } from './middleware/request-context.ts';
-import { authzEndpointsFor } from './routes/authz.ts';
+import { authzEndpointsFor, authzServiceFor } from './routes/authz.ts';
 import { type RouteDeps, routers } from './routes/index.ts';
 import { type CompanionOverrides, wireCompanion } from './wiring.ts';
 
@@ -53,6 +53,8 @@ export function createApp(deps: AppDeps): CompanionApp {
   // Forwarding headers are never trusted by Koa itself; the client address comes from the
   // settings' trusted-proxy rules (server/authz/client-ip.ts).
   app.proxy = false;
+  // A token used on the management API is throttled and noted like one checked by a proxy.
+  const authz = authzServiceFor(deps);
   const managementGuard = [
     originCheck({ allowedOrigins: deps.config.allowedOrigins }),
     jsonBody({ limit: BODY_LIMIT }),
@@ -61,6 +63,12 @@ export function createApp(deps: AppDeps): CompanionApp {
       verifyToken: (secret) => deps.tokens.verify(secret),
       settings: () => deps.settings.get(),
       permissions: () => deps.permissions.get(),
+      tokenUse: {
+        addressBlockedFor: (ip) => authz.throttle.addressBlockedFor(ip),
+        userBlockedFor: (username) => authz.throttle.userBlockedFor(username),
+        recordFailure: (ip, username) => authz.throttle.recordFailure(ip, username),
+        noteUse: (tokenId, ip) => authz.noteTokenUse(tokenId, ip),
+      },
     }),
   ];
   app.use(requestContext({ logger: deps.logger, quietPrefix: `${deps.config.basePath}/authz/` }));

@@ -10,6 +10,8 @@ export class AppError extends Error {
     message: string,
     readonly expose = status < 500 || status === 503,
     readonly details?: unknown,
+    /** Response headers the error carries (Retry-After on a 429). */
+    readonly headers?: Readonly<Record<string, string>>,
   ) {
     super(message);
     this.name = 'AppError';
@@ -23,6 +25,8 @@ export const unauthorized = (message = 'Log in to the site first, or send one of
 export const forbidden = (message: string, code = 'forbidden') => new AppError(403, code, message);
 export const notFound = (message = 'Not found.') => new AppError(404, 'not_found', message);
 export const siteUnavailable = (message: string) => new AppError(503, 'site_unavailable', message);
+export const tooManyRequests = (message: string, retryAfterSeconds: number) =>
+  new AppError(429, 'throttled', message, true, undefined, { 'Retry-After': String(retryAfterSeconds) });
 
 // Constraint violations of both databases mapped in one place.
 function fromDatabase(err: { code?: unknown }): AppError | undefined {
@@ -77,6 +81,7 @@ export function errorHandler(options: { logger: Logger }) {
       const log = (ctx.state.logger as Logger | undefined) ?? options.logger;
       if (appError.status >= 500) log.error({ err }, 'request failed');
       ctx.status = appError.status;
+      if (appError.headers) ctx.set(appError.headers);
       const body: ErrorBody = {
         error: {
           code: appError.code,

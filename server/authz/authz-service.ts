@@ -170,6 +170,11 @@ export class AuthzService {
     return decision;
   }
 
+  /** Notes a token's use outside the proxy endpoints (the management API), batched like theirs. */
+  noteTokenUse(tokenId: string, clientIp: string | null): void {
+    this.#lastUsed.note(tokenId, clientIp, this.#deps.clock());
+  }
+
   /** Writes pending last-used times and stops listening; the server's shutdown hook. */
   async close(): Promise<void> {
     for (const stop of this.#unsubscribe.splice(0)) stop();

@@ -7,7 +7,7 @@ import {
 import { authorizationValues, type Credential, parseAuthorization } from '../authz/credentials.ts';
 import { compilePolicy } from '../authz/policy.ts';
 import type { Directory, DirectoryUser } from '../directory/index.ts';
-import { forbidden, unauthorized } from '../errors.ts';
+import { forbidden, tooManyRequests, unauthorized } from '../errors.ts';
 import type { RequestContext, Settings, TokenRecord } from '../services/types.ts';
 
 export interface Caller extends DirectoryUser {
@@ -17,17 +17,44 @@ export interface Caller extends DirectoryUser {
   permissions: PermissionSet;
 }
 
+/**
+ * The validation plane's bookkeeping, shared so that a token used on the management API counts
+ * as it does on the site's REST API: the same throttle for wrong tokens, the same last-used time.
+ */
+export interface TokenUseTracking {
+  /** Seconds the address must wait before trying tokens again, else 0. */
+  addressBlockedFor(clientIp: string | null): number;
+  /** Seconds during which wrong tokens for this name are answered as throttled, else 0. */
+  userBlockedFor(username: string): number;
+  recordFailure(clientIp: string | null, username: string | null): Promise<void>;
+  noteUse(tokenId: string, clientIp: string | null): void;
+}
+
 export interface IdentifyOptions {
   directory: Directory;
   verifyToken: (secret: string) => Promise<TokenRecord | null>;
   settings: () => Promise<Settings>;
   permissions: () => Promise<PermissionsDocument>;
+  tokenUse: TokenUseTracking;
 }
 
+const throttledMessage = 'Too many wrong API tokens: wait before trying again.';
+
 // Our own token, sent by a script: the token's owner must be a live site user allowed to use tokens.
-async function viaToken(options: IdentifyOptions, secret: string, claimedUser: string | null) {
+async function viaToken(
+  options: IdentifyOptions,
+  secret: string,
+  claimedUser: string | null,
+  remoteIp: string | null,
+) {
+  const { tokenUse } = options;
+  const wait = tokenUse.addressBlockedFor(remoteIp);
+  if (wait > 0) throw tooManyRequests(throttledMessage, wait);
   const token = await options.verifyToken(secret);
   if (!token || (claimedUser !== null && claimedUser.toLowerCase() !== token.owner.toLowerCase())) {
+    await tokenUse.recordFailure(remoteIp, claimedUser);
+    const userWait = claimedUser === null ? 0 : tokenUse.userBlockedFor(claimedUser);
+    if (userWait > 0) throw tooManyRequests(throttledMessage, userWait);
     throw unauthorized('The API token is unknown, expired, or belongs to another user.');
   }
   const user = await options.directory.lookupUser(token.owner);
@@ -47,6 +74,7 @@ async function resolve(
   ctx: Context,
   credential: Credential,
   passwordBasicAuth: boolean,
+  remoteIp: string | null,
 ): Promise<Resolved> {
   const asSite = (via: Caller['via']) =>
     options.directory
@@ -64,7 +92,7 @@ async function resolve(
     case 'basic-token':
     case 'bearer-token': {
       const claimed = credential.kind === 'basic-token' ? credential.username : null;
-      return { ...(await viaToken(options, credential.secret, claimed)), via: 'token' };
+      return { ...(await viaToken(options, credential.secret, claimed, remoteIp)), via: 'token' };
     }
     case 'basic-password':
       if (!passwordBasicAuth) {
@@ -95,7 +123,13 @@ export function identify(options: IdentifyOptions) {
     if (credential.kind !== 'none' && !policy.addressAllowed(remoteIp)) {
       throw forbidden('Your address is not allowed to use API tokens or passwords here.', 'ip_denied');
     }
-    const { user, via, token } = await resolve(options, ctx, credential, settings.passwordBasicAuth);
+    const { user, via, token } = await resolve(
+      options,
+      ctx,
+      credential,
+      settings.passwordBasicAuth,
+      remoteIp,
+    );
     if (!user) throw unauthorized();
     if (!user.active) throw forbidden('Your account is deactivated on the site.', 'user_inactive');
     const permissions = evaluatePermissions(await options.permissions(), user);
@@ -109,6 +143,7 @@ export function identify(options: IdentifyOptions) {
       if (readOnly && !['GET', 'HEAD', 'OPTIONS'].includes(ctx.method)) {
         throw forbidden('This API token is read-only.', 'read_only_token');
       }
+      options.tokenUse.noteUse(token.id, remoteIp);
     }
     const caller: Caller = { ...user, via, tokenId: token?.id ?? null, permissions };
     const audit: RequestContext = { actor: user.username.toLowerCase(), remoteIp };

@@ -330,4 +330,41 @@ describe.each(DATABASES)('validation endpoints on %s', (db) => {
     expect(token?.lastUsedAt).toBeInstanceOf(Date);
     expect(token?.lastUsedIp).toBe('127.0.0.1');
   });
+
+  it('counts a token used on the management API like one checked by a proxy', async () => {
+    const { token, secret } = await h.deps.tokens.create(
+      { owner: 'bob', name: 'api only', validity: 'never' },
+      { actor: 'bob', remoteIp: null },
+    );
+    await h.http.get(api('/tokens')).set('Authorization', basic('bob', secret)).expect(200);
+    await authzServiceFor(h.deps as RouteDeps).flushLastUsed();
+    const used = await h.deps.tokens.get(token.id);
+    expect(used?.lastUsedAt).toBeInstanceOf(Date);
+    expect(used?.lastUsedIp).toBe('127.0.0.1');
+
+    // Wrong tokens there fill the same throttle: past the limit the address waits, on both APIs.
+    const reverseProxy = { enabled: true, trustedProxies: ['127.0.0.1'], clientIpHeader: 'X-Forwarded-For' };
+    await settings({ reverseProxy });
+    const guesser = '203.0.113.77';
+    for (let i = 0; i <= 30; i++) {
+      await h.http
+        .get(api('/tokens'))
+        .set('X-Forwarded-For', guesser)
+        .set('Authorization', `Bearer ${generateToken()}`)
+        .expect(401);
+    }
+    const blocked = await h.http
+      .get(api('/tokens'))
+      .set('X-Forwarded-For', guesser)
+      .set('Authorization', basic('bob', secret))
+      .expect(429);
+    expect(blocked.body.error.code).toBe('throttled');
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+    expect(
+      (await nginx(basic('bob', secret)).set('X-Forwarded-For', guesser).expect(403)).headers,
+    ).toMatchObject({
+      'x-api-token-auth-reason': 'throttled',
+    });
+    await authzServiceFor(h.deps as RouteDeps).throttle.reset('address', guesser);
+  });
 });
