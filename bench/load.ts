@@ -9,6 +9,8 @@ export interface LoadOptions {
   durationSeconds: number;
   /** Requests per second for all connections together; unset: as fast as answers come back. */
   rate?: number;
+  /** The server's CPU time so far in µs (BenchProcess.cpuMicros): the result then says what a request cost it. */
+  serverCpu?: () => Promise<number>;
 }
 
 export interface CaseResult {
@@ -20,6 +22,8 @@ export interface CaseResult {
   requests: number;
   non2xx: number;
   errors: number;
+  /** Server CPU (user + system) per answered request, in µs, when the server's CPU was watched. */
+  serverCpuUs?: number;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -70,15 +74,21 @@ function run(
 /** One measured case: a short warm-up (JIT, caches, keep-alive sockets), then the real run. */
 export async function measure(name: string, options: LoadOptions): Promise<CaseResult> {
   await run(options, 1);
+  const cpuBefore = await options.serverCpu?.();
   const { result, latencies } = await run(options, options.durationSeconds);
+  const cpuAfter = await options.serverCpu?.();
   latencies.sort((x, y) => x - y);
+  const answered = result.requests.total;
   return {
     name,
     reqPerSec: Math.round(result.requests.average),
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
-    requests: result.requests.total,
+    requests: answered,
     non2xx: result.non2xx,
     errors: result.errors,
+    ...(cpuBefore !== undefined && cpuAfter !== undefined && answered > 0
+      ? { serverCpuUs: Math.round(((cpuAfter - cpuBefore) / answered) * 10) / 10 }
+      : {}),
   };
 }

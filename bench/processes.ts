@@ -5,12 +5,16 @@ import { open, readFile } from 'node:fs/promises';
 import path from 'node:path';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
+// USER_HZ: 100 on every Linux architecture Node supports.
+const CLOCK_TICKS = 100;
 
 export interface BenchProcess {
   pid: number;
   logFile: string;
   /** Resident set size in MB, from /proc. */
   rssMb(): Promise<number>;
+  /** CPU time used so far (user + system) in µs, from /proc. */
+  cpuMicros(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -59,6 +63,11 @@ export async function startProcess(
       const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
       const kb = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN);
       return Math.round((kb / 1024) * 10) / 10;
+    },
+    async cpuMicros() {
+      // /proc/<pid>/stat: fields 14 and 15 (utime, stime) in clock ticks, after the ")" of the name.
+      const fields = (await readFile(`/proc/${child.pid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? [];
+      return ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / CLOCK_TICKS;
     },
     async stop() {
       if (child.exitCode !== null) return;
