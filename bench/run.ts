@@ -135,7 +135,9 @@ async function main(): Promise<void> {
 
     const pairs: Array<{ a: CaseResult; b: CaseResult; ratio: number }> = [];
     for (let pair = 1; pair <= PAIRS; pair++) {
-      step(`(a) do-nothing server, then (b) auth-request with a valid token: pair ${pair} of ${PAIRS}, ${SECONDS} s each`);
+      step(
+        `(a) do-nothing server, then (b) auth-request with a valid token: pair ${pair} of ${PAIRS}, ${SECONDS} s each`,
+      );
       const a = await measure('(a) do-nothing Node http', {
         url: `http://127.0.0.1:${plainPort}/`,
         connections: CONNECTIONS,
