@@ -18,23 +18,49 @@ export interface BenchProcess {
   stop(): Promise<void>;
 }
 
-/** Resolves when `file` contains a line matching `pattern`; fails if the process exits first. */
+const TAIL_BYTES = 8192;
+
+/** The end of a log file: enough to see why a process died, never a whole run's log. */
+async function tailOf(file: string): Promise<string> {
+  const handle = await open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    const length = Math.min(size, TAIL_BYTES);
+    const { buffer } = await handle.read(Buffer.alloc(length), 0, length, size - length);
+    return buffer.toString('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Resolves when `file` contains a line matching `pattern`; fails if the process exits first.
+ * Only the end of the file is read: the line is the latest a starting process writes, and the
+ * whole log of a long run outgrows what one string can hold.
+ */
 async function lineInFile(file: string, pattern: RegExp, child: ChildProcess): Promise<void> {
   const watcher = watch(file);
+  let onExit: ((code: number | null) => void) | undefined;
   try {
     await new Promise<void>((resolve, reject) => {
       const check = () =>
-        readFile(file, 'utf8').then((text) => {
+        tailOf(file).then((text) => {
           if (pattern.test(text)) resolve();
         }, reject);
       watcher.on('change', () => void check());
-      child.once('exit', async (code) =>
-        reject(new Error(`${file}: exited with ${code}\n${await readFile(file, 'utf8')}`)),
-      );
+      onExit = (code) => {
+        tailOf(file).then(
+          (tail) => reject(new Error(`${file}: exited with ${code}\n${tail}`)),
+          () => reject(new Error(`${file}: exited with ${code}`)),
+        );
+      };
+      child.once('exit', onExit);
       void check();
     });
   } finally {
     watcher.close();
+    // Left attached, it would fire when the benchmark stops the process at the end.
+    if (onExit) child.off('exit', onExit);
   }
 }
 
