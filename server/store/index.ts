@@ -6,7 +6,8 @@ import { AuditStore } from './audit-store.ts';
 import { type ConnectionOptions, connect, toDatabaseConfig } from './connection.ts';
 import { DocumentStore } from './document-store.ts';
 import { migrationSource } from './migrations/index.ts';
-import { TokenStore } from './token-store.ts';
+import { preparedRead } from './sqlite-reader.ts';
+import { FIND_BY_HASH_SQL, type HashLookup, type TokenRow, TokenStore } from './token-store.ts';
 
 export type { StoredDocument } from './document-store.ts';
 export type { NewTokenRow } from './token-store.ts';
@@ -34,9 +35,9 @@ export interface Store extends Repositories {
   close(): Promise<void>;
 }
 
-function repositories(db: Knex | Knex.Transaction): Repositories {
+function repositories(db: Knex | Knex.Transaction, lookupByHash?: HashLookup): Repositories {
   return {
-    tokens: new TokenStore(db),
+    tokens: new TokenStore(db, lookupByHash),
     settings: new DocumentStore(db, 'settings'),
     permissions: new DocumentStore(db, 'permissions'),
     audit: new AuditStore(db),
@@ -63,8 +64,12 @@ export function createStore(database: string | DatabaseConfig, options: Connecti
   const config = toDatabaseConfig(database, options.cwd);
   const db = connect(config, options);
   const migrations = { migrationSource, tableName: 'knex_migrations' };
+  // SQLite: the token lookup every uncached check makes runs on a statement prepared once.
+  // Inside a transaction it goes through knex, so it sees the transaction's own writes.
+  const byHash =
+    config.client === 'sqlite' ? preparedRead<TokenRow>(config.filename, FIND_BY_HASH_SQL) : undefined;
   return {
-    ...repositories(db),
+    ...repositories(db, byHash && ((secretHash) => byHash.get(secretHash))),
     client: config.client,
     sqliteFilename: config.client === 'sqlite' ? config.filename : undefined,
     transaction: (work) => db.transaction((trx) => work(repositories(trx))),
@@ -73,6 +78,9 @@ export function createStore(database: string | DatabaseConfig, options: Connecti
     async ping() {
       await db.raw('select 1');
     },
-    close: () => db.destroy(),
+    async close() {
+      await byHash?.close();
+      await db.destroy();
+    },
   };
 }

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import sqlite3 from 'sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createStore } from '../../../server/store/index.ts';
 import { DATABASES, POSTGRES_URL, type TestDatabase } from './databases.ts';
@@ -79,6 +80,42 @@ describe.each(DATABASES)('store on $name', ({ open }) => {
     expect((await db.store.tokens.findByHash((1233).toString(16).padStart(64, '0')))?.token.owner).toBe(
       'user0',
     );
+  });
+
+  // SQLite answers this lookup from a statement kept prepared on a second connection: it must
+  // never read an old snapshot, or a deleted token would keep working.
+  it('finds a token by hash as soon as it is written, and not once it is deleted', async () => {
+    db = await open();
+    await db.store.migrate();
+    const hash = 't1'.padEnd(64, '0');
+    expect(await db.store.tokens.findByHash(hash)).toBeNull();
+    await db.store.tokens.insert(token('t1', 'alice', '2026-01-01T00:00:00Z', null));
+    expect((await db.store.tokens.findByHash(hash))?.secretHash).toBe(hash);
+    const many = await Promise.all(Array.from({ length: 50 }, () => db.store.tokens.findByHash(hash)));
+    expect(many.map((found) => found?.token.id)).toEqual(Array(50).fill('t1'));
+    await db.store.tokens.deleteById('t1');
+    expect(await db.store.tokens.findByHash(hash)).toBeNull();
+    await db.store.transaction(async (repos) => {
+      await repos.tokens.insert(token('t1', 'alice', '2026-01-01T00:00:00Z', null));
+      // Inside the transaction its own write is visible; outside, not before the commit.
+      expect((await repos.tokens.findByHash(hash))?.token.id).toBe('t1');
+    });
+    expect((await db.store.tokens.findByHash(hash))?.token.id).toBe('t1');
+    await db.store.tokens.deleteByOwner('ALICE');
+    expect(await db.store.tokens.findByHash(hash)).toBeNull();
+  });
+
+  it('looks tokens up by hash again after the tables were dropped and made anew', async () => {
+    db = await open();
+    await db.store.migrate();
+    await db.store.tokens.insert(token('t1', 'alice', '2026-01-01T00:00:00Z', null));
+    expect((await db.store.tokens.findByHash('t1'.padEnd(64, '0')))?.token.id).toBe('t1');
+    await db.store.rollback();
+    await expect(db.store.tokens.findByHash('t1'.padEnd(64, '0'))).rejects.toThrow(/tokens/);
+    await db.store.migrate();
+    expect(await db.store.tokens.findByHash('t1'.padEnd(64, '0'))).toBeNull();
+    await db.store.tokens.insert(token('t2', 'bob', '2026-01-01T00:00:00Z', null));
+    expect((await db.store.tokens.findByHash('t2'.padEnd(64, '0')))?.token.owner).toBe('bob');
   });
 
   it('refuses a second token with the same hash', async () => {
@@ -163,6 +200,31 @@ describe('PostgreSQL shared by several companions', () => {
     } finally {
       for (const store of others) await store.close();
     }
+  });
+});
+
+describe('SQLite token lookup by hash', () => {
+  let db: TestDatabase;
+  afterEach(async () => {
+    await db?.dispose();
+  });
+
+  // The lookup runs on a connection of its own. A statement left unfinished after a found row
+  // keeps a read transaction open, and with it every WAL checkpoint from finishing.
+  it('leaves no read transaction open, so a checkpoint can empty the write-ahead log', async () => {
+    db = await (DATABASES[0] as (typeof DATABASES)[number]).open();
+    await db.store.migrate();
+    await db.store.tokens.insert(token('t1', 'alice', '2026-01-01T00:00:00Z', null));
+    expect((await db.store.tokens.findByHash('t1'.padEnd(64, '0')))?.token.id).toBe('t1');
+    const checkpoint = await new Promise<{ busy: number }>((resolve, reject) => {
+      const conn = new sqlite3.Database(db.sqliteFile as string, (err) => {
+        if (err) return reject(err);
+        conn.get('PRAGMA wal_checkpoint(TRUNCATE)', (failed, row: { busy: number }) =>
+          conn.close(() => (failed ? reject(failed) : resolve(row))),
+        );
+      });
+    });
+    expect(checkpoint.busy).toBe(0);
   });
 });
 
