@@ -140,6 +140,7 @@ async function main(): Promise<void> {
       );
       const a = await measure('(a) do-nothing Node http', {
         url: `http://127.0.0.1:${plainPort}/`,
+        headers: valid,
         connections: CONNECTIONS,
         durationSeconds: SECONDS,
         serverCpu: () => plain.cpuMicros(),
