@@ -214,7 +214,7 @@ export const OPERATIONS: Operation[] = [
     method: 'delete',
     path: '/api/v1/admin/throttles/addresses/{address}',
     tag: 'Administration',
-    summary: 'Lift the block on a client address',
+    summary: 'Lift the block on a client address (IPv6: on its /64, as listed)',
     access: admins,
     params: z.strictObject({ address: z.string() }),
     ok: { status: 204, description: 'Lifted' },

@@ -63,7 +63,14 @@ export class AuthzService {
 
   constructor(deps: AuthzServiceDeps) {
     this.#deps = deps;
-    this.throttle = new Throttle(deps.throttle);
+    this.throttle = new Throttle({
+      onFull: (kind, maxKeys) =>
+        deps.logger.warn(
+          { event: 'throttle.full', kind, maxKeys },
+          `more ${kind === 'address' ? 'addresses' : 'usernames'} fail token checks than the throttle counts at once; the least recent are forgotten`,
+        ),
+      ...deps.throttle,
+    });
     this.cache = new DecisionCache({ clock: deps.clock, ttlMs: deps.cacheTtlMs });
     this.#lastUsed = new LastUsedBatcher({
       record: (id, ip, at) => deps.tokens.recordUse(id, ip, at),

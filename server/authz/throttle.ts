@@ -1,4 +1,6 @@
+import ipaddr from 'ipaddr.js';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { canonicalAddress } from './client-ip.ts';
 
 export interface ThrottleLimits {
   /** Failed token attempts allowed per window before blocking. */
@@ -10,6 +12,10 @@ export interface ThrottleLimits {
 export interface ThrottleOptions {
   perAddress?: ThrottleLimits;
   perUser?: ThrottleLimits;
+  /** Keys counted at once, per kind; past it the least recently failing are forgotten. */
+  maxKeys?: number;
+  /** Told (at most once a minute) that keys are being forgotten to stay within maxKeys. */
+  onFull?: (kind: ThrottleKind, maxKeys: number) => void;
   now?: () => number;
 }
 
@@ -30,6 +36,43 @@ export const DEFAULT_USER_LIMITS: ThrottleLimits = { failures: 10, windowSeconds
 // A request whose client address cannot be told is still counted, all under one key.
 const UNKNOWN_ADDRESS = 'unknown';
 
+// Each counted key costs rate-limiter-flexible about 450 bytes of heap until its window ends, and
+// a flood of wrong tokens under made-up names or addresses makes a new key per request. Bounded,
+// that is at most some 25 MB per kind.
+export const DEFAULT_MAX_KEYS = 50_000;
+const FULL_NOTICE_INTERVAL_MS = 60_000;
+
+// One host on IPv6 commonly holds a whole /64 and can pick any source address in it, so IPv6
+// clients are counted (and blocked) per /64, as the big services rate-limit them.
+const IPV6_PREFIX = 64;
+
+/**
+ * The key an address is counted under: the canonical IPv4 address, or the IPv6 /64 it lies in
+ * (`2001:db8:1:2::/64`). Also accepts such a /64 as listed by the admin API, and `unknown`.
+ * Null for anything else.
+ */
+export function addressKeyOf(address: string | null): string | null {
+  if (address === null || address === UNKNOWN_ADDRESS) return UNKNOWN_ADDRESS;
+  // Asked on every token request once anything is blocked: the few busy addresses are remembered.
+  const known = addressKeys.get(address);
+  if (known !== undefined) return known;
+  const key = parseAddressKey(address);
+  if (addressKeys.size >= MAX_REMEMBERED_KEYS) addressKeys.clear();
+  addressKeys.set(address, key);
+  return key;
+}
+
+const MAX_REMEMBERED_KEYS = 4096;
+const addressKeys = new Map<string, string | null>();
+
+function parseAddressKey(address: string): string | null {
+  const slash = address.indexOf('/');
+  const host = canonicalAddress(slash < 0 ? address : address.slice(0, slash));
+  if (host === null || (slash >= 0 && address.slice(slash + 1) !== String(IPV6_PREFIX))) return null;
+  if (!host.includes(':')) return slash < 0 ? host : null;
+  return `${ipaddr.IPv6.networkAddressFromCIDR(`${host}/${IPV6_PREFIX}`).toString()}/${IPV6_PREFIX}`;
+}
+
 interface Block {
   kind: ThrottleKind;
   key: string;
@@ -46,6 +89,11 @@ interface Block {
 export class Throttle {
   readonly #limiters: Record<ThrottleKind, RateLimiterMemory>;
   readonly #blocks = new Map<string, Block>();
+  /** The keys each limiter counts, least recently failing first, so the oldest can be forgotten. */
+  readonly #counted: Record<ThrottleKind, Map<string, true>> = { address: new Map(), user: new Map() };
+  readonly #maxKeys: number;
+  readonly #onFull: ((kind: ThrottleKind, maxKeys: number) => void) | undefined;
+  readonly #lastFullNotice: Record<ThrottleKind, number> = { address: -Infinity, user: -Infinity };
   readonly #now: () => number;
 
   constructor(options: ThrottleOptions = {}) {
@@ -60,12 +108,15 @@ export class Throttle {
       address: limiter(options.perAddress ?? DEFAULT_ADDRESS_LIMITS, 'address'),
       user: limiter(options.perUser ?? DEFAULT_USER_LIMITS, 'user'),
     };
+    this.#maxKeys = options.maxKeys ?? DEFAULT_MAX_KEYS;
+    this.#onFull = options.onFull;
     this.#now = options.now ?? Date.now;
   }
 
   /** Seconds until the address may try tokens again; 0 when it is not blocked. */
   addressBlockedFor(clientIp: string | null): number {
-    return this.#remaining('address', clientIp ?? UNKNOWN_ADDRESS);
+    if (this.#blocks.size === 0) return 0;
+    return this.#remaining('address', addressKeyOf(clientIp) ?? UNKNOWN_ADDRESS);
   }
 
   /** Seconds until wrong tokens for this name are answered as wrong again; 0 when not blocked. */
@@ -74,7 +125,7 @@ export class Throttle {
   }
 
   async recordFailure(clientIp: string | null, username: string | null): Promise<void> {
-    const consumes = [this.#consume('address', clientIp ?? UNKNOWN_ADDRESS)];
+    const consumes = [this.#consume('address', addressKeyOf(clientIp) ?? UNKNOWN_ADDRESS)];
     if (username !== null) consumes.push(this.#consume('user', username.toLowerCase()));
     await Promise.all(consumes);
   }
@@ -92,10 +143,15 @@ export class Throttle {
       }));
   }
 
-  /** Forgets the failures of one address or user; true when there was something to forget. */
+  /**
+   * Forgets the failures of one address (or IPv6 /64) or user; true when there was something to
+   * forget. An address is forgotten with the rest of its /64.
+   */
   async reset(kind: ThrottleKind, key: string): Promise<boolean> {
-    const normalised = kind === 'user' ? key.toLowerCase() : key;
+    const normalised = kind === 'user' ? key.toLowerCase() : addressKeyOf(key);
+    if (normalised === null) return false;
     const blocked = this.#blocks.delete(`${kind}:${normalised}`);
+    this.#counted[kind].delete(normalised);
     const counted = await this.#limiters[kind].delete(normalised);
     return blocked || counted;
   }
@@ -114,17 +170,43 @@ export class Throttle {
   }
 
   async #consume(kind: ThrottleKind, key: string): Promise<void> {
+    this.#track(kind, key);
     try {
       await this.#limiters[kind].consume(key);
     } catch (rejection) {
       // A rejection is the limiter saying "over the limit now", with the time left.
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
-      this.#blocks.set(`${kind}:${key}`, {
+      const id = `${kind}:${key}`;
+      this.#blocks.delete(id);
+      this.#blocks.set(id, {
         kind,
         key,
         failures: rejection.consumedPoints,
         until: this.#now() + rejection.msBeforeNext,
       });
+      // Blocks are bounded like counters: past the limit the oldest block is lifted early.
+      if (this.#blocks.size > 2 * this.#maxKeys) this.#forgetOldest(this.#blocks, () => undefined);
     }
+  }
+
+  /** Marks the key as the most recent; past maxKeys the least recent is forgotten by its limiter. */
+  #track(kind: ThrottleKind, key: string): void {
+    const counted = this.#counted[kind];
+    counted.delete(key);
+    counted.set(key, true);
+    if (counted.size <= this.#maxKeys) return;
+    this.#forgetOldest(counted, (oldest) => void this.#limiters[kind].delete(oldest));
+    const now = this.#now();
+    if (now - this.#lastFullNotice[kind] >= FULL_NOTICE_INTERVAL_MS) {
+      this.#lastFullNotice[kind] = now;
+      this.#onFull?.(kind, this.#maxKeys);
+    }
+  }
+
+  #forgetOldest(map: Map<string, unknown>, forget: (key: string) => void): void {
+    const oldest = map.keys().next();
+    if (oldest.done) return;
+    map.delete(oldest.value);
+    forget(oldest.value);
   }
 }

@@ -1,8 +1,7 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
-import { canonicalAddress } from '../authz/client-ip.ts';
-import type { ThrottleKind } from '../authz/throttle.ts';
+import { addressKeyOf, type ThrottleKind } from '../authz/throttle.ts';
 import { badRequest, notFound } from '../errors.ts';
 import { requireAdmin } from '../middleware/authorize.ts';
 import { auditContextOf } from '../middleware/identify.ts';
@@ -38,9 +37,10 @@ export function adminThrottlesRouter(deps: RouteDeps): Router {
       validate({ params: AddressParams }),
       (ctx) => {
         const { address } = inputOf<undefined, undefined, z.infer<typeof AddressParams>>(ctx).params;
-        const canonical = address === 'unknown' ? address : canonicalAddress(address);
-        if (canonical === null) throw badRequest(`"${address}" is not an IP address.`);
-        return reset('address', canonical, ctx);
+        // An IPv6 address is counted with the rest of its /64: either names the same key.
+        const key = addressKeyOf(address);
+        if (key === null) throw badRequest(`"${address}" is not an IP address or an IPv6 /64.`);
+        return reset('address', key, ctx);
       },
     )
     .delete('/admin/throttles/users/:username', requireAdmin(), validate({ params: UserParams }), (ctx) => {

@@ -174,6 +174,37 @@ describe.each(DATABASES)('validation endpoints on %s', (db) => {
     await nginx(basic('alice', aliceSecret)).set('X-Forwarded-For', attacker).expect(200);
   });
 
+  it('throttles an IPv6 client per /64 and lets an administrator lift it by the listed key', async () => {
+    const reverseProxy = { enabled: true, trustedProxies: ['127.0.0.1'], clientIpHeader: 'X-Forwarded-For' };
+    await settings({ reverseProxy });
+    // Every attempt from a new address of the same /64, as a host that owns the /64 can do.
+    for (let i = 0; i <= 30; i++) {
+      await nginx(`Bearer ${generateToken()}`)
+        .set('X-Forwarded-For', `2001:db8:aa:bb::${(i + 1).toString(16)}`)
+        .expect(401);
+    }
+    const blocked = await nginx(basic('alice', aliceSecret))
+      .set('X-Forwarded-For', '2001:db8:aa:bb:1234::1')
+      .expect(403);
+    expect(blocked.headers['x-api-token-auth-reason']).toBe('throttled');
+    await nginx(basic('alice', aliceSecret)).set('X-Forwarded-For', '2001:db8:aa:bc::1').expect(200);
+
+    const admin = basic('admin', 'admin');
+    const listed = await h.http.get(api('/admin/throttles')).set('Authorization', admin).expect(200);
+    expect(listed.body.items).toContainEqual(
+      expect.objectContaining({ kind: 'address', key: '2001:db8:aa:bb::/64' }),
+    );
+    const lift = (address: string) =>
+      h.http
+        .delete(api(`/admin/throttles/addresses/${encodeURIComponent(address)}`))
+        .set('Authorization', admin)
+        .set('Content-Type', 'application/json');
+    await lift('2001:db8:aa:bb::/48').expect(400);
+    await lift('2001:db8:aa:bb::/64').expect(204);
+    await lift('2001:db8:aa:bb::99').expect(404);
+    await nginx(basic('alice', aliceSecret)).set('X-Forwarded-For', '2001:db8:aa:bb::5').expect(200);
+  });
+
   it('speaks forward-auth (Traefik, Caddy): echoes a password for the site, never a token', async () => {
     const forward = (authorization: string, method = 'GET') =>
       h.http
