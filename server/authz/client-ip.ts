@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import ipaddr from 'ipaddr.js';
 import proxyaddr from 'proxy-addr';
+import { boundedMemo } from './memo.ts';
 
 /** The part of the system-wide settings that decides where the client address comes from. */
 export interface ReverseProxySettings {
@@ -26,18 +27,16 @@ export type AddressMatcher = (address: string) => boolean;
  * treated as junk: they are never trusted and never become the client address.
  */
 export function canonicalAddress(raw: string | undefined | null): string | null {
-  if (!raw) return null;
-  const known = canonical.get(raw);
-  if (known !== undefined) return known;
-  const result = parseCanonical(raw);
-  // The same few addresses (proxies, busy clients) come again and again: remember them, boundedly.
-  if (canonical.size >= MAX_REMEMBERED) canonical.clear();
-  canonical.set(raw, result);
-  return result;
+  return raw ? rememberedCanonical(raw) : null;
 }
 
 const MAX_REMEMBERED = 4096;
-const canonical = new Map<string, string | null>();
+
+/** `parse` remembered for the last few thousand inputs (see boundedMemo). */
+export const rememberedAddressParse = (parse: (raw: string) => string | null) =>
+  boundedMemo(parse, MAX_REMEMBERED);
+
+const rememberedCanonical = rememberedAddressParse(parseCanonical);
 
 function parseCanonical(raw: string): string | null {
   if (ipaddr.IPv4.isValidFourPartDecimal(raw)) return ipaddr.IPv4.parse(raw).toString();

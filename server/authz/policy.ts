@@ -5,6 +5,7 @@ import {
   type HeaderSource,
   type ReverseProxySettings,
 } from './client-ip.ts';
+import { boundedMemo } from './memo.ts';
 
 /** The system-wide settings the validation plane reads (a subset of the settings document). */
 export interface AuthzSettings {
@@ -40,17 +41,8 @@ function compileTokenList(list: readonly string[]): AddressMatcher {
 
 export function compilePolicy(settings: AuthzSettings): AuthzPolicy {
   const global = settings.ipAllowlist.length > 0 ? compileAddressList(settings.ipAllowlist) : null;
-  const tokenLists = new Map<string, AddressMatcher>();
-  const tokenMatcher = (list: readonly string[]): AddressMatcher => {
-    const key = list.join(',');
-    let matcher = tokenLists.get(key);
-    if (matcher === undefined) {
-      matcher = compileTokenList(list);
-      if (tokenLists.size >= MAX_COMPILED_TOKEN_LISTS) tokenLists.clear();
-      tokenLists.set(key, matcher);
-    }
-    return matcher;
-  };
+  const compiled = boundedMemo((joined) => compileTokenList(joined.split(',')), MAX_COMPILED_TOKEN_LISTS);
+  const tokenMatcher = (list: readonly string[]): AddressMatcher => compiled(list.join(','));
   return {
     clientIp: createClientIpResolver(settings.reverseProxy),
     addressAllowed: (clientIp) => global === null || (clientIp !== null && global(clientIp)),

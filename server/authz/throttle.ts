@@ -1,6 +1,6 @@
 import ipaddr from 'ipaddr.js';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import { canonicalAddress } from './client-ip.ts';
+import { canonicalAddress, rememberedAddressParse } from './client-ip.ts';
 
 export interface ThrottleLimits {
   /** Failed token attempts allowed per window before blocking. */
@@ -53,17 +53,9 @@ const IPV6_PREFIX = 64;
  */
 export function addressKeyOf(address: string | null): string | null {
   if (address === null || address === UNKNOWN_ADDRESS) return UNKNOWN_ADDRESS;
-  // Asked on every token request once anything is blocked: the few busy addresses are remembered.
-  const known = addressKeys.get(address);
-  if (known !== undefined) return known;
-  const key = parseAddressKey(address);
-  if (addressKeys.size >= MAX_REMEMBERED_KEYS) addressKeys.clear();
-  addressKeys.set(address, key);
-  return key;
+  // Asked on every token request once anything is blocked.
+  return rememberedAddressKey(address);
 }
-
-const MAX_REMEMBERED_KEYS = 4096;
-const addressKeys = new Map<string, string | null>();
 
 function parseAddressKey(address: string): string | null {
   const slash = address.indexOf('/');
@@ -72,6 +64,8 @@ function parseAddressKey(address: string): string | null {
   if (!host.includes(':')) return slash < 0 ? host : null;
   return `${ipaddr.IPv6.networkAddressFromCIDR(`${host}/${IPV6_PREFIX}`).toString()}/${IPV6_PREFIX}`;
 }
+
+const rememberedAddressKey = rememberedAddressParse(parseAddressKey);
 
 interface Block {
   kind: ThrottleKind;
