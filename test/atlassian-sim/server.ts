@@ -77,6 +77,7 @@ function requestLog(site: Site): Koa.Middleware {
           path,
           user: c.state.user?.name ?? null,
           authMethod: c.state.authMethod ?? 'anonymous',
+          authorization: ctx.get('Authorization').split(/\s+/, 1)[0]?.toLowerCase() || null,
           status: ctx.status,
           ip: ctx.req.socket.remoteAddress ?? '',
           at: new Date(),

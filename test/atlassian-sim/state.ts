@@ -12,6 +12,8 @@ export interface LoggedRequest {
   path: string;
   user: string | null;
   authMethod: AuthMethod;
+  /** The scheme of the Authorization header the site received (`basic`, `bearer`), null without one. */
+  authorization: string | null;
   status: number;
   /** TCP peer address, as the site saw it. */
   ip: string;
