@@ -3,7 +3,8 @@ import { evaluatePermissions, type PermissionsDocument } from '../../shared/perm
 import type { Directory } from '../directory/index.ts';
 import type { ServiceEvents } from '../services/events.ts';
 import type { TokenService } from '../services/token-service.ts';
-import type { NewAuditRecord, Settings } from '../services/types.ts';
+import type { Settings } from '../services/types.ts';
+import { AuditBatcher, type TimedAuditRecord } from './audit-batcher.ts';
 import { type AuthLog, authLogFor, loggablePath } from './auth-log.ts';
 import { DecisionCache } from './decision-cache.ts';
 import {
@@ -16,14 +17,15 @@ import {
 import { LastUsedBatcher } from './last-used.ts';
 import { type AuthzPolicy, compilePolicy } from './policy.ts';
 import { auditActionFor } from './reasons.ts';
-import { Throttle, type ThrottleOptions } from './throttle.ts';
+import { addressKeyOf, Throttle, type ThrottleOptions } from './throttle.ts';
+import { OTHER_KEYS, ThrottledRefusals, type ThrottledSummary } from './throttled-refusals.ts';
 
 export interface AuthzServiceDeps {
   tokens: Pick<TokenService, 'verify' | 'recordUse'>;
   directory: Pick<Directory, 'lookupUser'>;
   settings: { get(): Promise<Settings> };
   permissions: { get(): Promise<PermissionsDocument> };
-  audit: { record(entry: NewAuditRecord): Promise<void> };
+  audit: { recordMany(entries: TimedAuditRecord[]): Promise<void> };
   events: ServiceEvents;
   logger: Logger;
   clock: () => Date;
@@ -56,7 +58,9 @@ export class AuthzService {
   readonly #lastUsed: LastUsedBatcher;
   readonly #ports: DecisionPorts;
   readonly #unsubscribe: Array<() => void> = [];
-  readonly #pendingAudits = new Set<Promise<void>>();
+  readonly #audits: AuditBatcher;
+  /** Summaries of throttled refusals (report() also runs every minute). */
+  readonly throttledRefusals: ThrottledRefusals;
   #snapshot: Snapshot | undefined;
   #loading: Promise<Snapshot> | undefined;
   readonly #authLogs = new WeakMap<Logger, AuthLog>();
@@ -72,6 +76,15 @@ export class AuthzService {
       ...deps.throttle,
     });
     this.cache = new DecisionCache({ clock: deps.clock, ttlMs: deps.cacheTtlMs });
+    this.#audits = new AuditBatcher({
+      write: (records) => deps.audit.recordMany(records),
+      logger: deps.logger,
+    });
+    this.throttledRefusals = new ThrottledRefusals({
+      logger: deps.logger,
+      clock: deps.clock,
+      onSummary: (summary) => this.#auditThrottled(summary),
+    });
     this.#lastUsed = new LastUsedBatcher({
       record: (id, ip, at) => deps.tokens.recordUse(id, ip, at),
       logger: deps.logger,
@@ -171,10 +184,38 @@ export class AuthzService {
     if (decision.mode === 'token' && decision.token) {
       this.#lastUsed.note(decision.token.id, decision.clientIp, this.#deps.clock());
     }
-    if (decision.mode !== 'session' && decision.mode !== 'passthrough') {
+    if (
+      decision.mode !== 'session' &&
+      decision.mode !== 'passthrough' &&
+      this.#firstOfItsKind(decision, audit)
+    ) {
       this.#report(request, decision, logger, audit, requestId);
     }
     return decision;
+  }
+
+  /** False for a throttled refusal that only counts towards its key's next summary. */
+  #firstOfItsKind(decision: Decision, audit: boolean): boolean {
+    if (decision.reason !== 'throttled' || decision.throttledBy === undefined) return true;
+    const key =
+      decision.throttledBy === 'address'
+        ? (addressKeyOf(decision.clientIp) ?? 'unknown')
+        : (decision.user ?? '').toLowerCase();
+    return this.throttledRefusals.note(decision.throttledBy, key, audit);
+  }
+
+  /** One audit record for the refusals a summary counts, when auditing was on for them. */
+  #auditThrottled({ kind, key, refused, since, until, audit }: ThrottledSummary): void {
+    if (!audit) return;
+    const named = key !== OTHER_KEYS && key !== 'unknown';
+    this.#audits.add({
+      at: until,
+      actor: kind === 'user' && named ? key : 'anonymous',
+      action: auditActionFor('throttled'),
+      subjectUser: kind === 'user' && named ? key : null,
+      remoteIp: kind === 'address' && named ? key : null,
+      details: { reason: 'throttled', kind, key, refused, since: since.toISOString() },
+    });
   }
 
   /** Notes a token's use outside the proxy endpoints (the management API), batched like theirs. */
@@ -185,13 +226,14 @@ export class AuthzService {
   /** Writes pending last-used times and stops listening; the server's shutdown hook. */
   async close(): Promise<void> {
     for (const stop of this.#unsubscribe.splice(0)) stop();
+    this.throttledRefusals.close();
     await this.#lastUsed.close();
     await this.settled();
   }
 
-  /** Resolves once every audit record written so far is stored (they never delay a decision). */
+  /** Resolves once every audit record made so far is stored (they never delay a decision). */
   async settled(): Promise<void> {
-    await Promise.all([...this.#pendingAudits]);
+    await this.#audits.flush();
   }
 
   flushLastUsed(): Promise<void> {
@@ -258,18 +300,15 @@ export class AuthzService {
     if (!audit) return;
     const user = decision.user;
     const path = loggablePath(request.path);
-    const pending = this.#deps.audit
-      .record({
-        actor: (user ?? 'anonymous').toLowerCase(),
-        action: auditActionFor(decision.reason),
-        subjectUser: user?.toLowerCase() ?? null,
-        tokenId: decision.token?.id ?? null,
-        tokenName: decision.token?.name ?? null,
-        remoteIp: decision.clientIp,
-        details: { mode: decision.mode, method: request.method, path, reason: decision.reason },
-      })
-      .catch((err) => logger.warn({ err }, 'could not write the authentication audit record'))
-      .finally(() => this.#pendingAudits.delete(pending));
-    this.#pendingAudits.add(pending);
+    this.#audits.add({
+      at: this.#deps.clock(),
+      actor: (user ?? 'anonymous').toLowerCase(),
+      action: auditActionFor(decision.reason),
+      subjectUser: user?.toLowerCase() ?? null,
+      tokenId: decision.token?.id ?? null,
+      tokenName: decision.token?.name ?? null,
+      remoteIp: decision.clientIp,
+      details: { mode: decision.mode, method: request.method, path, reason: decision.reason },
+    });
   }
 }

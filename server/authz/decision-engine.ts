@@ -54,6 +54,8 @@ export interface Decision {
   clientIp: string | null;
   token?: { id: string; name: string; expiresAt: Date | null; scope: Scope };
   retryAfterSeconds?: number;
+  /** With reason `throttled`: whether the client address or the claimed name is blocked. */
+  throttledBy?: 'address' | 'user';
 }
 
 export interface DecisionPorts {
@@ -151,9 +153,10 @@ function refuse(at: Refusing, reason: DenyReason, user = at.claimed): Decision {
   return { ...denial(reason), mode: at.mode, user, clientIp: at.clientIp };
 }
 
-const throttled = (at: Refusing, wait: number): Decision => ({
+const throttled = (at: Refusing, wait: number, by: 'address' | 'user'): Decision => ({
   ...refuse(at, 'throttled'),
   retryAfterSeconds: wait,
+  throttledBy: by,
 });
 
 // A wrong token under a throttled name is answered "throttled"; the owner's own valid token
@@ -161,7 +164,7 @@ const throttled = (at: Refusing, wait: number): Decision => ({
 async function failed(at: Refusing, reason: DenyReason, ports: DecisionPorts): Promise<Decision> {
   await ports.throttle.recordFailure(at.clientIp, at.claimed);
   const wait = at.claimed === null ? 0 : ports.throttle.userBlockedFor(at.claimed);
-  return wait > 0 ? throttled(at, wait) : refuse(at, reason);
+  return wait > 0 ? throttled(at, wait, 'user') : refuse(at, reason);
 }
 
 /** The checks on a token known to be valid, with an active owner allowed to use tokens. */
@@ -229,7 +232,7 @@ function screen(policy: AuthzPolicy, ports: DecisionPorts, at: Refusing, tokenAt
   if (!policy.addressAllowed(at.clientIp))
     return refuse(at, at.clientIp === null ? 'client-ip-unknown' : 'ip-not-allowed');
   const wait = tokenAttempt ? ports.throttle.addressBlockedFor(at.clientIp) : 0;
-  return wait > 0 ? throttled(at, wait) : undefined;
+  return wait > 0 ? throttled(at, wait, 'address') : undefined;
 }
 
 /** A positive result for exactly this Authorization value, if one is cached. */

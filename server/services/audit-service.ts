@@ -40,8 +40,20 @@ export class AuditService {
 
   /** Appends a record stamped with the service clock; pass `repos` to join a caller's transaction. */
   async record(entry: NewAuditRecord, repos: Repositories = this.deps.store): Promise<void> {
-    await repos.audit.append({
-      at: this.deps.clock(),
+    await repos.audit.append(this.#complete(entry, this.deps.clock()));
+  }
+
+  /**
+   * Appends records collected earlier, each stamped with the time it happened (`at`), all in one
+   * transaction: what the validation plane's batches use.
+   */
+  async recordMany(entries: ReadonlyArray<NewAuditRecord & { at: Date }>): Promise<void> {
+    await this.deps.store.audit.appendMany(entries.map((entry) => this.#complete(entry, entry.at)));
+  }
+
+  #complete(entry: NewAuditRecord, at: Date): Omit<AuditRecord, 'id'> {
+    return {
+      at,
       actor: entry.actor,
       action: entry.action,
       subjectUser: entry.subjectUser ?? null,
@@ -49,7 +61,7 @@ export class AuditService {
       tokenName: entry.tokenName ?? null,
       remoteIp: entry.remoteIp ?? null,
       details: entry.details ?? null,
-    });
+    };
   }
 
   /** Newest first. */

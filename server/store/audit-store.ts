@@ -30,23 +30,39 @@ function mapRow(row: AuditRow): AuditRecord {
   };
 }
 
+// SQLite binds at most 32,766 variables per statement; 500 rows of 8 columns stay far below.
+const APPEND_CHUNK = 500;
+
+function toRow(record: Omit<AuditRecord, 'id'>): Omit<AuditRow, 'id'> {
+  return {
+    at: toMillis(record.at),
+    actor: record.actor.toLowerCase(),
+    action: record.action,
+    subject_user: record.subjectUser?.toLowerCase() ?? null,
+    token_id: record.tokenId,
+    token_name: record.tokenName,
+    remote_ip: record.remoteIp,
+    details: record.details === null ? null : JSON.stringify(record.details),
+  };
+}
+
 export class AuditStore {
   constructor(private readonly db: Knex | Knex.Transaction) {}
 
   async append(record: Omit<AuditRecord, 'id'>): Promise<AuditRecord> {
-    const row = {
-      at: toMillis(record.at),
-      actor: record.actor.toLowerCase(),
-      action: record.action,
-      subject_user: record.subjectUser?.toLowerCase() ?? null,
-      token_id: record.tokenId,
-      token_name: record.tokenName,
-      remote_ip: record.remoteIp,
-      details: record.details === null ? null : JSON.stringify(record.details),
-    };
+    const row = toRow(record);
     const [inserted] = await this.db('audit').insert(row, ['id']);
     const id = typeof inserted === 'object' ? (inserted as { id: number | string }).id : inserted;
     return mapRow({ ...row, id: id as number | string });
+  }
+
+  /**
+   * Appends many records in as few statements as the database allows (one per 500 rows), in one
+   * transaction: all are stored, or none.
+   */
+  async appendMany(records: ReadonlyArray<Omit<AuditRecord, 'id'>>): Promise<void> {
+    if (records.length === 0) return;
+    await this.db.batchInsert('audit', records.map(toRow), APPEND_CHUNK);
   }
 
   private filtered(filter: AuditFilter): Knex.QueryBuilder {

@@ -174,6 +174,38 @@ describe.each(DATABASES)('validation endpoints on %s', (db) => {
     await nginx(basic('alice', aliceSecret)).set('X-Forwarded-For', attacker).expect(200);
   });
 
+  it('logs and audits a blocked client’s refusals once, then as one summary with their number', async () => {
+    const reverseProxy = { enabled: true, trustedProxies: ['127.0.0.1'], clientIpHeader: 'X-Forwarded-For' };
+    await settings({ reverseProxy, auditAuthentications: true });
+    const attacker = '203.0.113.88';
+    const authz = authzServiceFor(h.deps as RouteDeps);
+    const wrong = () => nginx(`Bearer ${generateToken()}`).set('X-Forwarded-For', attacker);
+    for (let i = 0; i <= 30; i++) await wrong().expect(401);
+    for (let i = 0; i < 40; i++) {
+      expect((await wrong().expect(403)).headers['x-api-token-auth-reason']).toBe('throttled');
+    }
+    authz.throttledRefusals.report();
+    await authz.settled();
+
+    const lines = h.logs
+      .flatMap((chunk) => chunk.split('\n').filter(Boolean))
+      .map((line) => JSON.parse(line));
+    // The outcome line carries the attempt's request id, not the address.
+    const attempts = new Set(lines.filter((line) => line.clientIp === attacker).map((line) => line.reqId));
+    const outcomes = lines
+      .filter((line) => line.event === 'auth.failed' && attempts.has(line.reqId))
+      .map((line) => line.reason);
+    // 31 wrong tokens, then the first refusal of the block in full; the other 39 only counted.
+    expect(outcomes).toEqual([...Array(31).fill('invalid-token'), 'throttled']);
+    expect(lines.filter((line) => line.event === 'auth.throttled' && line.key === attacker)).toEqual([
+      expect.objectContaining({ kind: 'address', key: attacker, refused: 39, level: 30 }),
+    ]);
+    const audit = await h.deps.audit.list({ action: 'auth.failed' }, { limit: 100, offset: 0 });
+    const throttled = audit.items.filter((r) => r.remoteIp === attacker && r.details?.reason === 'throttled');
+    expect(throttled.map((r) => r.details?.refused ?? 1)).toEqual([39, 1]);
+    expect(audit.items.filter((r) => r.remoteIp === attacker)).toHaveLength(33);
+  });
+
   it('throttles an IPv6 client per /64 and lets an administrator lift it by the listed key', async () => {
     const reverseProxy = { enabled: true, trustedProxies: ['127.0.0.1'], clientIpHeader: 'X-Forwarded-For' };
     await settings({ reverseProxy });
@@ -339,6 +371,7 @@ describe.each(DATABASES)('validation endpoints on %s', (db) => {
   });
 
   it('writes audit records when asked to', async () => {
+    const before = (await h.deps.audit.list({}, { limit: 1, offset: 0 })).items[0]?.id ?? 0;
     await settings({ auditAuthentications: true, ipAllowlist: ['192.0.2.0/24'] });
     await nginx(basic('alice', generateToken())).expect(403);
     await settings({ auditAuthentications: true });
@@ -348,7 +381,9 @@ describe.each(DATABASES)('validation endpoints on %s', (db) => {
     const authz = authzServiceFor(h.deps as RouteDeps);
     await authz.settled();
     const page = await h.deps.audit.list({}, { limit: 20, offset: 0 });
-    const actions = page.items.filter((r) => r.action.startsWith('auth.')).map((r) => r.action);
+    const actions = page.items
+      .filter((r) => r.id > before && r.action.startsWith('auth.'))
+      .map((r) => r.action);
     expect(actions.sort()).toEqual(['auth.failed', 'auth.ip_denied', 'auth.succeeded', 'auth.succeeded']);
     const tokenSuccess = page.items.find((r) => r.action === 'auth.succeeded' && r.tokenId === aliceTokenId);
     expect(tokenSuccess).toMatchObject({ subjectUser: 'alice', tokenName: 'alice rw' });

@@ -168,6 +168,32 @@ describe.each(DATABASES)('store on $name', ({ open }) => {
     expect((await db.store.audit.search({}, { limit: 10, offset: 0 })).items).toEqual([record]);
   });
 
+  it('appends audit records in bulk, in order, each with its own time', async () => {
+    db = await open();
+    await db.store.migrate();
+    const records = Array.from({ length: 1201 }, (_, i) => ({
+      at: new Date(Date.UTC(2026, 0, 1, 0, 0, 0, i)),
+      actor: `User${i}`,
+      action: 'auth.failed' as const,
+      subjectUser: null,
+      tokenId: null,
+      tokenName: null,
+      remoteIp: '192.0.2.1',
+      details: { reason: 'invalid-token', i },
+    }));
+    await db.store.audit.appendMany(records);
+    await db.store.audit.appendMany([]);
+    const page = await db.store.audit.search({}, { limit: 2, offset: 0 });
+    expect(page.total).toBe(1201);
+    // Newest first: the last appended, with its own time and details.
+    expect(page.items[0]).toMatchObject({
+      actor: 'user1200',
+      at: new Date(Date.UTC(2026, 0, 1, 0, 0, 1, 200)),
+      details: { i: 1200 },
+    });
+    expect((page.items[0]?.id ?? 0) - (page.items[1]?.id ?? 0)).toBe(1);
+  });
+
   it('stores one settings document, replacing it on every put', async () => {
     db = await open();
     await db.store.migrate();

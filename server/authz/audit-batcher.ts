@@ -1,0 +1,126 @@
+import type { Logger } from 'pino';
+import type { NewAuditRecord } from '../services/types.ts';
+
+export type TimedAuditRecord = NewAuditRecord & { at: Date };
+
+export interface AuditBatcherOptions {
+  write(records: TimedAuditRecord[]): Promise<void>;
+  logger: Logger;
+  /** Records written per statement group; a full batch is written at once. */
+  batchSize?: number;
+  /** How long a record may wait for its batch to fill. */
+  maxDelayMs?: number;
+  /** Records waiting at most; past it new ones are dropped and counted. */
+  maxQueued?: number;
+}
+
+export const DEFAULT_AUDIT_BATCH = 500;
+const DEFAULT_MAX_DELAY_MS = 200;
+export const DEFAULT_MAX_QUEUED = 50_000;
+const DROP_NOTICE_INTERVAL_MS = 60_000;
+
+/**
+ * Collects the validation plane's audit records and writes them in batches, one write at a time.
+ *
+ * With `auditAuthentications` on, every checked request makes a record; written one insert each,
+ * a flood of wrong tokens queued inserts faster than SQLite takes them and the companion's memory
+ * grew without limit (850 MB after 8 s of one flood). Batches of 500 in one transaction are
+ * written many times faster, and the queue is bounded: when the store still cannot keep up (or is
+ * down), new records are dropped, counted, and the count logged as an error at most once a minute
+ * and at the end, so a gap in the trail is never silent. Decisions never wait for the audit.
+ */
+export class AuditBatcher {
+  readonly #options: Required<Omit<AuditBatcherOptions, 'write' | 'logger'>> &
+    Pick<AuditBatcherOptions, 'write' | 'logger'>;
+  #queue: TimedAuditRecord[] = [];
+  #writing: Promise<void> | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #dropped = 0;
+  #droppedSince: Date | undefined;
+  #lastDropNotice = Number.NEGATIVE_INFINITY;
+  #dropTimer: NodeJS.Timeout | undefined;
+
+  constructor(options: AuditBatcherOptions) {
+    this.#options = {
+      batchSize: DEFAULT_AUDIT_BATCH,
+      maxDelayMs: DEFAULT_MAX_DELAY_MS,
+      maxQueued: DEFAULT_MAX_QUEUED,
+      ...options,
+    };
+  }
+
+  /** Records waiting to be written. */
+  get queued(): number {
+    return this.#queue.length;
+  }
+
+  add(record: TimedAuditRecord): void {
+    if (this.#queue.length >= this.#options.maxQueued) {
+      this.#dropped++;
+      this.#droppedSince ??= record.at;
+      this.#noticeDrops(false);
+      return;
+    }
+    this.#queue.push(record);
+    if (this.#queue.length >= this.#options.batchSize) this.#startWriting();
+    else this.#timer ??= setTimeout(() => this.#startWriting(), this.#options.maxDelayMs).unref();
+  }
+
+  /** Resolves once everything added so far is written (or has failed and been logged). */
+  async flush(): Promise<void> {
+    while (this.#writing !== undefined || this.#queue.length > 0) {
+      this.#startWriting();
+      await this.#writing;
+    }
+    this.#noticeDrops(true);
+  }
+
+  #startWriting(): void {
+    if (this.#timer !== undefined) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+    if (this.#writing !== undefined || this.#queue.length === 0) return;
+    const batch = this.#queue.splice(0, this.#options.batchSize);
+    this.#writing = this.#options
+      .write(batch)
+      .catch((err) =>
+        this.#options.logger.error(
+          { err, event: 'audit.write_failed', records: batch.length },
+          'could not write authentication audit records',
+        ),
+      )
+      .finally(() => {
+        this.#writing = undefined;
+        // What arrived meanwhile goes next, full batch or not: the queue only grows while writing.
+        if (this.#queue.length > 0) this.#startWriting();
+      });
+  }
+
+  /** Logs the drops so far now, or (within a minute of the last notice) when the minute is over. */
+  #noticeDrops(final: boolean): void {
+    if (this.#dropped === 0) return;
+    const wait = this.#lastDropNotice + DROP_NOTICE_INTERVAL_MS - Date.now();
+    if (!final && wait > 0) {
+      this.#dropTimer ??= setTimeout(() => {
+        this.#dropTimer = undefined;
+        this.#noticeDrops(false);
+      }, wait).unref();
+      return;
+    }
+    clearTimeout(this.#dropTimer);
+    this.#dropTimer = undefined;
+    this.#lastDropNotice = Date.now();
+    this.#options.logger.error(
+      {
+        event: 'audit.dropped',
+        dropped: this.#dropped,
+        since: this.#droppedSince?.toISOString(),
+        maxQueued: this.#options.maxQueued,
+      },
+      'authentication audit records were dropped: the audit store could not keep up',
+    );
+    this.#dropped = 0;
+    this.#droppedSince = undefined;
+  }
+}

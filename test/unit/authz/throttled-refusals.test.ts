@@ -1,0 +1,67 @@
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import {
+  OTHER_KEYS,
+  ThrottledRefusals,
+  type ThrottledSummary,
+} from '../../../server/authz/throttled-refusals.ts';
+
+function setup(maxKeys?: number) {
+  let now = Date.parse('2026-01-01T00:00:00Z');
+  const logged: Array<Record<string, unknown>> = [];
+  const summaries: ThrottledSummary[] = [];
+  const refusals = new ThrottledRefusals({
+    logger: pino({ level: 'info' }, { write: (line: string) => logged.push(JSON.parse(line)) }),
+    clock: () => new Date(now),
+    onSummary: (summary) => summaries.push(summary),
+    ...(maxKeys === undefined ? {} : { maxKeys }),
+  });
+  return { refusals, logged, summaries, advance: (ms: number) => (now += ms) };
+}
+
+describe('ThrottledRefusals', () => {
+  it('lets the first refusal of a key through in full and counts the rest into one summary', () => {
+    const { refusals, logged, summaries, advance } = setup();
+    expect(refusals.note('address', '192.0.2.1', false)).toBe(true);
+    for (let i = 0; i < 500; i++) expect(refusals.note('address', '192.0.2.1', i === 7)).toBe(false);
+    expect(refusals.note('user', 'alice', false)).toBe(true);
+    advance(60_000);
+    refusals.report();
+    expect(logged).toEqual([
+      expect.objectContaining({
+        level: 30,
+        event: 'auth.throttled',
+        kind: 'address',
+        key: '192.0.2.1',
+        refused: 500,
+        since: '2026-01-01T00:00:00.000Z',
+        until: '2026-01-01T00:01:00.000Z',
+      }),
+    ]);
+    // Auditing was on for one of the counted refusals: the summary is audited.
+    expect(summaries).toEqual([expect.objectContaining({ key: '192.0.2.1', refused: 500, audit: true })]);
+    refusals.close();
+  });
+
+  it('counts on across intervals, and starts over in full after a quiet one', () => {
+    const { refusals, summaries } = setup();
+    refusals.note('address', '192.0.2.1', false);
+    refusals.note('address', '192.0.2.1', false);
+    refusals.report();
+    expect(refusals.note('address', '192.0.2.1', false)).toBe(false);
+    refusals.report();
+    refusals.report();
+    expect(refusals.note('address', '192.0.2.1', false)).toBe(true);
+    expect(summaries.map((s) => s.refused)).toEqual([1, 1]);
+    refusals.close();
+  });
+
+  it('counts the refusals of keys beyond maxKeys together', () => {
+    const { refusals, summaries } = setup(2);
+    expect(refusals.note('address', '192.0.2.1', false)).toBe(true);
+    expect(refusals.note('address', '192.0.2.2', false)).toBe(true);
+    for (let i = 3; i < 10; i++) expect(refusals.note('address', `192.0.2.${i}`, false)).toBe(false);
+    refusals.close();
+    expect(summaries).toEqual([expect.objectContaining({ key: OTHER_KEYS, refused: 7 })]);
+  });
+});
