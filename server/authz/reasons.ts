@@ -69,6 +69,11 @@ export function denial(reason: DenyReason): {
   return { decision: 'deny', status: RULES[reason].status, reason };
 }
 
+/** The HTTP status a refusal for this reason gets. */
+export function statusFor(reason: DenyReason): ReasonRule['status'] {
+  return RULES[reason].status;
+}
+
 export function auditActionFor(reason: Reason): AuditAction {
   return reason === 'ok' ? 'auth.succeeded' : RULES[reason].audit;
 }
