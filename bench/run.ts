@@ -8,8 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
-import { generateToken } from '../shared/token.ts';
 import { freePort, startNginx } from '../test/support/nginx.ts';
+import { basic, flood } from './flood.ts';
 import { type CaseResult, measure } from './load.ts';
 import { type BenchProcess, DO_NOTHING_SERVER, ROOT, startProcess } from './processes.ts';
 import { seedTokens } from './seed.ts';
@@ -21,8 +21,6 @@ const PAIRS = Number(process.env.BENCH_PAIRS ?? 3);
 const TOKENS = Number(process.env.BENCH_TOKENS ?? 1_000_000);
 const CONNECTIONS = 16;
 const NGINX_ADDRESS = '127.0.0.3';
-const basic = (user: string, secret: string) =>
-  `Basic ${Buffer.from(`${user}:${secret}`).toString('base64')}`;
 const step = (text: string) => process.stderr.write(`• ${text}\n`);
 
 async function api(base: string, method: string, pathname: string, auth: string, body?: unknown) {
@@ -35,8 +33,6 @@ async function api(base: string, method: string, pathname: string, auth: string,
   return res.json();
 }
 
-const randomAddress = () =>
-  `198.18.${Math.floor(Math.random() * 256)}.${1 + Math.floor(Math.random() * 254)}`;
 const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
 
 function table(results: CaseResult[]): string {
@@ -187,26 +183,43 @@ async function main(): Promise<void> {
       rate: validRate,
     };
     const validAlone = await measure(`(d0) valid token alone, ${validRate}/s`, validOptions);
-    const floodFrom = (address: () => string) => ({
-      url: authRequest,
-      headers: { 'X-Original-Method': 'GET', 'X-Original-URI': '/rest/api/2/myself' },
-      perRequest: () => ({ Authorization: basic('alice', generateToken()), 'X-Forwarded-For': address() }),
-      connections: half,
-      durationSeconds: SECONDS,
-      rate: floodRate,
-    });
-    const [floodSpread, validDuringSpread] = await Promise.all([
-      measure(`(d1) flood ${floodRate}/s: wrong tokens, random addresses`, floodFrom(randomAddress)),
-      measure('(d1) valid token during it', validOptions),
-    ]);
-    const [floodOne, validDuringOne] = await Promise.all([
-      measure(
-        `(d2) flood ${floodRate}/s: wrong tokens, one address`,
-        floodFrom(() => '203.0.113.99'),
-      ),
-      measure('(d2) valid token during it', validOptions),
-    ]);
-    results.push(validAlone, floodSpread, validDuringSpread, floodOne, validDuringOne);
+    // (d1) and (d2) guess at alice's tokens, so past 10 failures her name is blocked and the
+    // rest are refused as throttled (still after a store lookup, so her own tokens keep working);
+    // (d3) makes up a new name each time, so no block ever applies: every request reaches the store.
+    const floodOf = (name: string, from: string, user: string) =>
+      flood({
+        name: `${name} ${floodRate}/s: wrong tokens, ${from === 'random' ? 'random addresses' : 'one address'}${user === 'random' ? ', made-up names' : ''}`,
+        url: authRequest,
+        rate: floodRate,
+        connections: half,
+        durationSeconds: SECONDS,
+        from,
+        user,
+      });
+    // The flood's row carries the companion's CPU per answered request of both streams together.
+    const beside = async (name: string, from: string, user: string) => {
+      const cpuBefore = await companion.cpuMicros();
+      const [floodResult, valid] = await Promise.all([
+        floodOf(name, from, user),
+        measure(`${name.slice(0, 4)} valid token during it`, validOptions),
+      ]);
+      // Both include a one-second warm-up that the CPU time also covers.
+      const answered = (floodResult.requests + valid.requests) * ((SECONDS + 1) / SECONDS);
+      const serverCpuUs = Math.round((((await companion.cpuMicros()) - cpuBefore) / answered) * 10) / 10;
+      return [{ ...floodResult, serverCpuUs }, valid] as const;
+    };
+    const [floodSpread, validDuringSpread] = await beside('(d1) flood', 'random', 'alice');
+    const [floodOne, validDuringOne] = await beside('(d2) flood', '203.0.113.99', 'alice');
+    const [floodNames, validDuringNames] = await beside('(d3) flood', 'random', 'random');
+    results.push(
+      validAlone,
+      floodSpread,
+      validDuringSpread,
+      floodOne,
+      validDuringOne,
+      floodNames,
+      validDuringNames,
+    );
     const rssAfterD = await companion.rssMb();
 
     step('(e) nginx (shipped config) → simulator, without and with the auth_request check');
@@ -237,6 +250,7 @@ async function main(): Promise<void> {
       'c/b req/s (target ≥ 0.95)': ratio(c.reqPerSec, b.reqPerSec),
       'd1 valid p99 / alone p99 (target < 2)': ratio(validDuringSpread.p99, validAlone.p99),
       'd2 valid p99 / alone p99 (target < 2)': ratio(validDuringOne.p99, validAlone.p99),
+      'd3 valid p99 / alone p99 (target < 2)': ratio(validDuringNames.p99, validAlone.p99),
       'e2/e1 req/s': ratio(e2.reqPerSec, e1.reqPerSec),
     };
     const memory = {
