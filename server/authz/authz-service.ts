@@ -187,7 +187,7 @@ export class AuthzService {
     if (
       decision.mode !== 'session' &&
       decision.mode !== 'passthrough' &&
-      this.#firstOfItsKind(decision, audit)
+      this.#reportedInFull(decision, audit)
     ) {
       this.#report(request, decision, logger, audit, requestId);
     }
@@ -195,7 +195,7 @@ export class AuthzService {
   }
 
   /** False for a throttled refusal that only counts towards its key's next summary. */
-  #firstOfItsKind(decision: Decision, audit: boolean): boolean {
+  #reportedInFull(decision: Decision, audit: boolean): boolean {
     if (decision.reason !== 'throttled' || decision.throttledBy === undefined) return true;
     const key =
       decision.throttledBy === 'address'
