@@ -186,9 +186,9 @@ async function main(): Promise<void> {
     // (d1) and (d2) guess at alice's tokens, so past 10 failures her name is blocked and the
     // rest are refused as throttled (still after a store lookup, so her own tokens keep working);
     // (d3) makes up a new name each time, so no block ever applies: every request reaches the store.
-    const floodOf = (name: string, from: string, user: string) =>
+    const floodOf = (label: string, from: string, user: string) =>
       flood({
-        name: `${name} ${floodRate}/s: wrong tokens, ${from === 'random' ? 'random addresses' : 'one address'}${user === 'random' ? ', made-up names' : ''}`,
+        name: `${label} flood ${floodRate}/s: wrong tokens, ${from === 'random' ? 'random addresses' : 'one address'}${user === 'random' ? ', made-up names' : ''}`,
         url: authRequest,
         rate: floodRate,
         connections: half,
@@ -197,20 +197,20 @@ async function main(): Promise<void> {
         user,
       });
     // The flood's row carries the companion's CPU per answered request of both streams together.
-    const beside = async (name: string, from: string, user: string) => {
+    const beside = async (label: string, from: string, user: string) => {
       const cpuBefore = await companion.cpuMicros();
       const [floodResult, valid] = await Promise.all([
-        floodOf(name, from, user),
-        measure(`${name.slice(0, 4)} valid token during it`, validOptions),
+        floodOf(label, from, user),
+        measure(`${label} valid token during it`, validOptions),
       ]);
       // Both include a one-second warm-up that the CPU time also covers.
       const answered = (floodResult.requests + valid.requests) * ((SECONDS + 1) / SECONDS);
       const serverCpuUs = Math.round((((await companion.cpuMicros()) - cpuBefore) / answered) * 10) / 10;
       return [{ ...floodResult, serverCpuUs }, valid] as const;
     };
-    const [floodSpread, validDuringSpread] = await beside('(d1) flood', 'random', 'alice');
-    const [floodOne, validDuringOne] = await beside('(d2) flood', '203.0.113.99', 'alice');
-    const [floodNames, validDuringNames] = await beside('(d3) flood', 'random', 'random');
+    const [floodSpread, validDuringSpread] = await beside('(d1)', 'random', 'alice');
+    const [floodOne, validDuringOne] = await beside('(d2)', '203.0.113.99', 'alice');
+    const [floodNames, validDuringNames] = await beside('(d3)', 'random', 'random');
     results.push(
       validAlone,
       floodSpread,

@@ -61,17 +61,17 @@ export type Reason = DenyReason | 'ok';
 
 export const DENY_REASONS = Object.keys(RULES) as DenyReason[];
 
+/** The HTTP status a refusal for this reason gets. */
+export function statusFor(reason: DenyReason): ReasonRule['status'] {
+  return RULES[reason].status;
+}
+
 export function denial(reason: DenyReason): {
   decision: 'deny';
   status: ReasonRule['status'];
   reason: DenyReason;
 } {
-  return { decision: 'deny', status: RULES[reason].status, reason };
-}
-
-/** The HTTP status a refusal for this reason gets. */
-export function statusFor(reason: DenyReason): ReasonRule['status'] {
-  return RULES[reason].status;
+  return { decision: 'deny', status: statusFor(reason), reason };
 }
 
 export function auditActionFor(reason: Reason): AuditAction {

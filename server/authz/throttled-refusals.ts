@@ -38,9 +38,10 @@ interface Count {
 /**
  * Turns the refusals of a blocked address or name into one log line (and audit record) a minute.
  *
- * A blocked client that keeps going is refused without its token being looked at, thousands of
- * times a second in a flood; two log lines and an audit record for each filled disks and the
- * audit table at the attacker's pace. The first refusal of a key in an interval is reported in
+ * A blocked client that keeps going is refused thousands of times a second in a flood (a blocked
+ * address without its token being looked at; under a blocked name, once the wrong token is
+ * found wrong); two log lines and an audit record for each filled disks and the audit table at
+ * the attacker's pace. The first refusal of a key in an interval is reported in
  * full like any other; the rest are counted and reported as one `auth.throttled` summary with
  * their number when the interval ends (and at shutdown). A key quiet for a whole interval starts
  * over with a full report.
