@@ -5,19 +5,13 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort } from './nginx.ts';
+import { freePort, type SiteConfigValues } from './nginx.ts';
 
 export const CADDY = '/usr/bin/caddy';
 export const SHIPPED_CADDYFILE = path.resolve(import.meta.dirname, '../../deploy/caddy/Caddyfile');
 
-export interface CaddyValues {
-  /** host:port of the Jira / Confluence upstream. */
-  site: string;
-  /** host:port of the companion. */
-  companion: string;
-  /** host:port Caddy listens on, plain HTTP. */
-  listen: string;
-}
+/** The same addresses as the nginx config's; Caddy has no source-address setting (bind). */
+export type CaddyValues = Omit<SiteConfigValues, 'bind'>;
 
 function replaceAll(text: string, pattern: RegExp, replacement: string, expected: number): string {
   const found = text.match(pattern)?.length ?? 0;
