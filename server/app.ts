@@ -2,18 +2,16 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
 import type { Logger } from 'pino';
-import type { AuthzEndpoints } from './authz/endpoints.ts';
+import { type AuthzEndpoints, authzEndpoints } from './authz/endpoints.ts';
 import type { Config } from './config.ts';
+import type { CompanionDeps } from './deps.ts';
 import { errorHandler } from './errors.ts';
 import { identify } from './middleware/identify.ts';
 import { jsonBody } from './middleware/json-body.ts';
 import { originCheck } from './middleware/origin-check.ts';
 import { requestContext } from './middleware/request-context.ts';
-import { authzEndpointsFor, authzServiceFor } from './routes/authz.ts';
-import { type RouteDeps, routers } from './routes/index.ts';
+import { routers } from './routes/index.ts';
 import { type CompanionOverrides, wireCompanion } from './wiring.ts';
-
-export type AppDeps = Omit<RouteDeps, 'managementGuard'>;
 
 // Mutating bodies are small JSON documents; anything larger is refused before parsing.
 export const BODY_LIMIT = '64kb';
@@ -48,13 +46,20 @@ export class CompanionApp extends Koa {
   }
 }
 
-export function createApp(deps: AppDeps): CompanionApp {
-  const app = new CompanionApp(authzEndpointsFor(deps));
+export function createApp(deps: CompanionDeps): CompanionApp {
+  const { authz } = deps;
+  const app = new CompanionApp(
+    authzEndpoints({
+      basePath: deps.config.basePath,
+      identityHeader: deps.config.identityHeader,
+      authz,
+      logger: deps.logger,
+    }),
+  );
   // Forwarding headers are never trusted by Koa itself; the client address comes from the
   // settings' trusted-proxy rules (server/authz/client-ip.ts).
   app.proxy = false;
   // A token used on the management API is throttled and noted like one checked by a proxy.
-  const authz = authzServiceFor(deps);
   const managementGuard = [
     originCheck({ allowedOrigins: deps.config.allowedOrigins }),
     jsonBody({ limit: BODY_LIMIT }),
@@ -83,7 +88,7 @@ export interface RunningServer {
   url: string;
   port: number;
   logger: Logger;
-  deps: AppDeps;
+  deps: CompanionDeps;
   close(): Promise<void>;
 }
 

@@ -31,6 +31,8 @@ export interface Config {
   // Origins whose pages may call the management API: the site's own, plus ATA_ALLOWED_ORIGINS
   // when the browser reaches the site under another origin than ATA_SITE_URL (e.g. a front proxy).
   allowedOrigins: string[];
+  // ATA_VALIDATE_SECRET: switches on POST /api/v1/validate for a plugin inside the site.
+  validateSecret: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -115,6 +117,19 @@ function parseWith<T>(variable: string, schema: z.ZodType<T>, value: string): T 
   return result.data;
 }
 
+const MIN_VALIDATE_SECRET_LENGTH = 32;
+
+function parseValidateSecret(env: NodeJS.ProcessEnv): string | undefined {
+  const value = nonEmpty(env.ATA_VALIDATE_SECRET);
+  if (value !== undefined && value.length < MIN_VALIDATE_SECRET_LENGTH) {
+    throw new ConfigError(
+      'ATA_VALIDATE_SECRET',
+      `must be at least ${MIN_VALIDATE_SECRET_LENGTH} characters of random data`,
+    );
+  }
+  return value;
+}
+
 function parseSecret(env: NodeJS.ProcessEnv, database: DatabaseConfig, cwd: string): SecretSource {
   const value = nonEmpty(env.ATA_SECRET);
   const file = nonEmpty(env.ATA_SECRET_FILE);
@@ -180,6 +195,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     ),
     adminGroups: rawAdminGroups ? splitList(rawAdminGroups) : undefined,
     allowedOrigins: [...(site ? [new URL(site).origin] : []), ...extraOrigins],
+    validateSecret: parseValidateSecret(env),
   };
 }
 

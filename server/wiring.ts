@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
-import type { AppDeps } from './app.ts';
+import { AuthzService } from './authz/authz-service.ts';
 import { adminGroupsFor, type Config, ConfigError } from './config.ts';
+import type { CompanionDeps } from './deps.ts';
 import { createDirectory, createSiteClient, detectProduct } from './directory/index.ts';
 import { batchedDestination } from './log-destination.ts';
 import { createLogger } from './logger.ts';
@@ -21,7 +22,7 @@ export interface CompanionOverrides {
 }
 
 export interface Companion {
-  deps: AppDeps;
+  deps: CompanionDeps;
   store: Store;
   // Runs the registered hooks (newest first), then closes the database.
   shutdown(): Promise<void>;
@@ -83,13 +84,16 @@ export async function wireCompanion(config: Config, overrides: CompanionOverride
       adminGroups: adminGroupsFor(config, product),
       clock,
     });
-    const deps: AppDeps = {
+    const authz = new AuthzService({ ...services, directory, logger, clock });
+    hooks.push(() => authz.close());
+    const deps: CompanionDeps = {
       config,
       product,
       logger,
       clock,
       directory,
       ...services,
+      authz,
       checkDatabase: () => store.ping(),
       onClose: (hook) => hooks.push(hook),
     };

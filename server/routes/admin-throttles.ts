@@ -6,7 +6,6 @@ import { badRequest, notFound } from '../errors.ts';
 import { requireAdmin } from '../middleware/authorize.ts';
 import { auditContextOf } from '../middleware/identify.ts';
 import { inputOf, validate } from '../middleware/validate.ts';
-import { authzServiceFor } from './authz.ts';
 import { managementRouter, type RouteDeps } from './deps.ts';
 
 const AddressParams = z.strictObject({ address: z.string().min(1).max(64) });
@@ -17,7 +16,7 @@ const UserParams = z.strictObject({ username: z.string().min(1).max(255) });
  * username). Administrators only; each reset is logged with who did it.
  */
 export function adminThrottlesRouter(deps: RouteDeps): Router {
-  const authz = authzServiceFor(deps);
+  const { authz } = deps;
   const reset = async (kind: ThrottleKind, key: string, ctx: Context) => {
     if (!(await authz.throttle.reset(kind, key)))
       throw notFound(`No failed attempts are recorded for ${key}.`);

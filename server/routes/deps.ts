@@ -1,30 +1,10 @@
 import Router from '@koa/router';
 import type { Middleware } from 'koa';
-import type { Logger } from 'pino';
-import type { Config, Product } from '../config.ts';
-import type { Directory } from '../directory/index.ts';
-import type { AuditService } from '../services/audit-service.ts';
-import type { ServiceEvents } from '../services/events.ts';
-import type { PermissionService } from '../services/permission-service.ts';
-import type { SettingsService } from '../services/settings-service.ts';
-import type { TokenService } from '../services/token-service.ts';
+import type { CompanionDeps } from '../deps.ts';
 
-export interface RouteDeps {
-  config: Config;
-  product: Product;
-  logger: Logger;
-  clock: () => Date;
-  events: ServiceEvents;
-  directory: Directory;
-  tokens: TokenService;
-  settings: SettingsService;
-  permissions: PermissionService;
-  audit: AuditService;
-  // Readiness of the database (throws when it cannot answer).
-  checkDatabase(): Promise<void>;
-  // Registers work to finish before the process exits (e.g. flushing batched last-used writes).
-  onClose(hook: () => Promise<void>): void;
-  // originCheck + jsonBody + identify: what every management route runs first.
+/** What routes get: the companion's parts, plus the guard every management route runs first. */
+export interface RouteDeps extends CompanionDeps {
+  // originCheck + jsonBody + identify.
   managementGuard: Middleware[];
 }
 

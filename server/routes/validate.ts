@@ -3,11 +3,10 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { HeaderBag } from '../authz/client-ip.ts';
 import { headerSafe } from '../authz/http.ts';
-import { createValidateAccess, loadValidateSecret } from '../authz/validate-access.ts';
+import { createValidateAccess } from '../authz/validate-access.ts';
 import { AppError, notFound } from '../errors.ts';
 import { jsonBody } from '../middleware/json-body.ts';
 import { inputOf, validate } from '../middleware/validate.ts';
-import { authzServiceFor } from './authz.ts';
 import { apiPrefix, companionRouter, type RouteDeps } from './deps.ts';
 
 const headerValue = z.string().max(8192);
@@ -59,8 +58,8 @@ const authorizationList = (value: ValidateRequest['authorization']): string[] =>
  */
 export function validateRouter(deps: RouteDeps): Router {
   const router = companionRouter(apiPrefix(deps));
-  const secret = loadValidateSecret();
-  const authz = authzServiceFor(deps);
+  const secret = deps.config.validateSecret;
+  const { authz } = deps;
   const allowed = secret === undefined ? undefined : createValidateAccess(secret);
   return router.post(
     '/validate',

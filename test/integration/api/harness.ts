@@ -9,8 +9,9 @@ import { Writable } from 'node:stream';
 import knex from 'knex';
 import type Koa from 'koa';
 import supertest from 'supertest';
-import { type AppDeps, createApp } from '../../../server/app.ts';
+import { createApp } from '../../../server/app.ts';
 import { loadConfig } from '../../../server/config.ts';
+import type { CompanionDeps } from '../../../server/deps.ts';
 import { createLogger } from '../../../server/logger.ts';
 import type { Settings } from '../../../server/services/types.ts';
 import { wireCompanion } from '../../../server/wiring.ts';
@@ -74,7 +75,7 @@ export async function createTestDatabase(kind: DatabaseKind): Promise<TestDataba
 export interface Harness {
   sim: Simulator;
   app: Koa;
-  deps: AppDeps;
+  deps: CompanionDeps;
   db: TestDatabase;
   http: ReturnType<typeof supertest>;
   // Every log line the companion wrote, as raw JSON text.

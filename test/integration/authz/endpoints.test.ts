@@ -1,14 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { authzServiceFor } from '../../../server/routes/authz.ts';
-import type { RouteDeps } from '../../../server/routes/deps.ts';
 import type { Settings } from '../../../server/services/types.ts';
 import { generateToken } from '../../../shared/token.ts';
 import { api, BASE, basic, DATABASES, DEFAULT_SETTINGS, type Harness, startHarness } from '../api/harness.ts';
 
-// Read when the app is built: the plugin endpoint is on for this suite.
+// The plugin endpoint is on for this suite.
 const VALIDATE_SECRET = randomBytes(32).toString('base64url');
-process.env.ATA_VALIDATE_SECRET = VALIDATE_SECRET;
 
 const AUTH_REQUEST = `${BASE}/authz/auth-request`;
 const FORWARD_AUTH = `${BASE}/authz/forward-auth`;
@@ -31,7 +28,7 @@ describe.each(DATABASES)('validation endpoints on %s', (db) => {
   };
 
   beforeAll(async () => {
-    h = await startHarness({ db });
+    h = await startHarness({ db, env: { ATA_VALIDATE_SECRET: VALIDATE_SECRET } });
     const make = async (owner: string, scope?: 'read-only') => {
       const { token, secret } = await h.deps.tokens.create(
         { owner, name: `${owner} ${scope ?? 'rw'}`, validity: 'never', ...(scope ? { scope } : {}) },
@@ -178,7 +175,7 @@ describe.each(DATABASES)('validation endpoints on %s', (db) => {
     const reverseProxy = { enabled: true, trustedProxies: ['127.0.0.1'], clientIpHeader: 'X-Forwarded-For' };
     await settings({ reverseProxy, auditAuthentications: true });
     const attacker = '203.0.113.88';
-    const authz = authzServiceFor(h.deps as RouteDeps);
+    const authz = h.deps.authz;
     const wrong = () => nginx(`Bearer ${generateToken()}`).set('X-Forwarded-For', attacker);
     for (let i = 0; i <= 30; i++) await wrong().expect(401);
     for (let i = 0; i < 40; i++) {
@@ -378,7 +375,7 @@ describe.each(DATABASES)('validation endpoints on %s', (db) => {
     await nginx(basic('alice', aliceSecret)).expect(200);
     await nginx(basic('alice', generateToken())).expect(401);
     await nginx(basic('carol', 'carol')).expect(200);
-    const authz = authzServiceFor(h.deps as RouteDeps);
+    const authz = h.deps.authz;
     await authz.settled();
     const page = await h.deps.audit.list({}, { limit: 20, offset: 0 });
     const actions = page.items
@@ -391,7 +388,7 @@ describe.each(DATABASES)('validation endpoints on %s', (db) => {
 
   it('records last use in batches, flushed on demand and on shutdown', async () => {
     await nginx(basic('alice', aliceSecret)).set('X-Forwarded-For', '192.0.2.200').expect(200);
-    await authzServiceFor(h.deps as RouteDeps).flushLastUsed();
+    await h.deps.authz.flushLastUsed();
     const token = await h.deps.tokens.get(aliceTokenId);
     expect(token?.lastUsedAt).toBeInstanceOf(Date);
     expect(token?.lastUsedIp).toBe('127.0.0.1');
@@ -403,7 +400,7 @@ describe.each(DATABASES)('validation endpoints on %s', (db) => {
       { actor: 'bob', remoteIp: null },
     );
     await h.http.get(api('/tokens')).set('Authorization', basic('bob', secret)).expect(200);
-    await authzServiceFor(h.deps as RouteDeps).flushLastUsed();
+    await h.deps.authz.flushLastUsed();
     const used = await h.deps.tokens.get(token.id);
     expect(used?.lastUsedAt).toBeInstanceOf(Date);
     expect(used?.lastUsedIp).toBe('127.0.0.1');
@@ -431,6 +428,6 @@ describe.each(DATABASES)('validation endpoints on %s', (db) => {
     ).toMatchObject({
       'x-api-token-auth-reason': 'throttled',
     });
-    await authzServiceFor(h.deps as RouteDeps).throttle.reset('address', guesser);
+    await h.deps.authz.throttle.reset('address', guesser);
   });
 });

@@ -66,6 +66,7 @@ describe('configuration', () => {
       ATA_BASE_PATH: { ...site, ATA_BASE_PATH: 'no-slash' },
       ATA_IDENTITY_HEADER: { ...site, ATA_IDENTITY_HEADER: 'X User' },
       ATA_ALLOWED_ORIGINS: { ...site, ATA_ALLOWED_ORIGINS: 'https://a.example/path,not a url' },
+      ATA_VALIDATE_SECRET: { ...site, ATA_VALIDATE_SECRET: 'too short' },
     };
     for (const [variable, env] of Object.entries(cases)) {
       expect(() => loadConfig(env)).toThrow(expect.objectContaining({ variable }));

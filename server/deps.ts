@@ -1,0 +1,33 @@
+import type { Logger } from 'pino';
+import type { AuthzService } from './authz/authz-service.ts';
+import type { Config, Product } from './config.ts';
+import type { Directory } from './directory/index.ts';
+import type { AuditService } from './services/audit-service.ts';
+import type { ServiceEvents } from './services/events.ts';
+import type { PermissionService } from './services/permission-service.ts';
+import type { SettingsService } from './services/settings-service.ts';
+import type { TokenService } from './services/token-service.ts';
+
+/**
+ * Everything a running companion is made of, built once by wireCompanion (server/wiring.ts) and
+ * handed to the app and its routes. Nothing long-lived is created anywhere else.
+ */
+export interface CompanionDeps {
+  config: Config;
+  product: Product;
+  logger: Logger;
+  clock: () => Date;
+  events: ServiceEvents;
+  directory: Directory;
+  tokens: TokenService;
+  settings: SettingsService;
+  permissions: PermissionService;
+  audit: AuditService;
+  // The validation plane: shared by the proxy endpoints, /api/v1/validate, the management API's
+  // token checks and the throttle admin API, so all of them see one throttle and one cache.
+  authz: AuthzService;
+  // Readiness of the database (throws when it cannot answer).
+  checkDatabase(): Promise<void>;
+  // Registers work to finish before the process exits (e.g. flushing batched last-used writes).
+  onClose(hook: () => Promise<void>): void;
+}
