@@ -2,7 +2,7 @@
 // messages of content scripts and the options page, checking who sent each one.
 import type { Runtime } from 'webextension-polyfill';
 import { browser, builtinSites } from '../platform.ts';
-import { readAllSites } from '../storage/sites.ts';
+import { policyWithCache, readAllSites } from '../storage/sites.ts';
 import { companionTarget } from './companion-proxy.ts';
 import { syncContentScripts } from './content-scripts.ts';
 import {
@@ -13,7 +13,13 @@ import {
   type Reply,
 } from './messages.ts';
 
-const sites = () => readAllSites(builtinSites, browser.storage.local, browser.storage.managed);
+// Every read of the policy refreshes the copy content scripts start from (see cachedPolicy).
+const sites = () =>
+  readAllSites(
+    builtinSites,
+    browser.storage.local,
+    policyWithCache(browser.storage.managed, browser.storage.local),
+  );
 
 let syncing: Promise<string[]> = Promise.resolve([]);
 function resync(): Promise<string[]> {

@@ -33,6 +33,12 @@ export function addMenuItem(list: Element, item: MenuItem, before: Element | nul
   return link;
 }
 
+/** Takes the item out again (its list item with it), when a fresh `/me` says it does not apply. */
+export function removeMenuItem(doc: Document, id: string): void {
+  const link = doc.getElementById(id);
+  (link?.parentElement?.tagName === 'LI' ? link.parentElement : link)?.remove();
+}
+
 /** The URL of a panel on the current page: same page, panel route in the hash. */
 export function panelHref(doc: Document, route: 'user' | 'admin'): string {
   const url = new URL(doc.location?.href ?? doc.URL);

@@ -3,7 +3,7 @@
 // (next to the user browser). Both lists are found structurally, through a link we know.
 import { t } from '../../i18n.ts';
 import { defineFeature } from '../feature.ts';
-import { addMenuItem, panelHref } from '../menu-item.ts';
+import { addMenuItem, panelHref, removeMenuItem } from '../menu-item.ts';
 import { observe } from '../observe.ts';
 
 export const ADMIN_LINK_ID = 'api-token-auth-admin-link';
@@ -18,6 +18,7 @@ export default defineFeature({
   name: 'admin-links',
   include: ({ me }) => me?.isAdmin === true,
   init({ doc, product, signal }) {
+    signal.addEventListener('abort', () => removeMenuItem(doc, ADMIN_LINK_ID), { once: true });
     observe(
       doc,
       ANCHORS[product],

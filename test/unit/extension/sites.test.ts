@@ -9,7 +9,9 @@ import {
 } from '../../../extension/storage/site-url.ts';
 import {
   type Area,
+  cachedPolicy,
   parseStoredSites,
+  policyWithCache,
   readAllSites,
   siteForPage,
   writeUserSites,
@@ -106,5 +108,31 @@ describe('site storage', () => {
   it('reads no policy sites when the browser has no managed storage', async () => {
     const failing: Area = { get: () => Promise.reject(new Error('Managed storage manifest not found')) };
     expect(await readAllSites([], memoryArea(), failing)).toEqual([]);
+  });
+
+  it('keeps a copy of the policy in local storage for the content script, written only when it changed', async () => {
+    const local = memoryArea();
+    const managed = memoryArea({ sites: [{ siteUrl: 'https://wiki.example.com/confluence/' }] });
+    let writes = 0;
+    const counting: Area = {
+      get: local.get,
+      set: async (values) => {
+        writes++;
+        await local.set?.(values);
+      },
+    };
+    const policy = policyWithCache(managed, counting);
+    expect((await readAllSites([], local, policy)).map((s) => s.siteUrl)).toEqual([
+      'https://wiki.example.com/confluence',
+    ]);
+    await readAllSites([], local, policy);
+    expect(writes).toBe(1);
+    const fromCopy = await readAllSites([], local, cachedPolicy(local));
+    expect(fromCopy.map((s) => [s.siteUrl, s.source])).toEqual([
+      ['https://wiki.example.com/confluence', 'managed'],
+    ]);
+    managed.items.sites = [];
+    await readAllSites([], local, policy);
+    expect(await readAllSites([], local, cachedPolicy(local))).toEqual([]);
   });
 });
