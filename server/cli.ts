@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, loadDatabaseConfig } from './config.ts';
+import { type Config, ConfigError, loadConfig, loadDatabaseConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 
 // `api-token-auth serve | migrate [--rollback] | --help`. Exit codes: 0 done, 1 failed,
@@ -46,6 +46,18 @@ const defaultIo: CliIo = {
 
 async function serve(io: CliIo): Promise<number> {
   const config = loadConfig(io.env, { requireSite: true });
+  // SQLite: taken before the store opens, so a second companion stops before touching the file.
+  const { acquireInstanceLock } = await import('./store/instance-lock.ts');
+  const lock =
+    config.database.client === 'sqlite' ? await acquireInstanceLock(config.database.filename) : undefined;
+  try {
+    return await serveUntilStopped(config);
+  } finally {
+    await lock?.release();
+  }
+}
+
+async function serveUntilStopped(config: Config): Promise<number> {
   const { startServer } = await import('./app.ts');
   const server = await startServer(config);
   return new Promise<number>((resolve) => {

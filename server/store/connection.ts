@@ -1,10 +1,9 @@
 // Builds the knex instance for either database from ATA_DATABASE_URL. SQLite runs in WAL mode with a
-// busy timeout and foreign keys on every connection; PostgreSQL may be pinned to one schema
-// (the tests give every run its own).
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
+// busy timeout and foreign keys on every connection, on files only their owner can read;
+// PostgreSQL may be pinned to one schema (the tests give every run its own).
 import knex, { type Knex } from 'knex';
 import { type DatabaseConfig, parseDatabaseUrl } from '../config.ts';
+import { preparePrivateDatabase } from './sqlite-files.ts';
 
 export interface ConnectionOptions {
   /** PostgreSQL only: the schema every connection uses (search_path). */
@@ -29,7 +28,7 @@ export function toDatabaseConfig(database: string | DatabaseConfig, cwd?: string
 
 export function connect(config: DatabaseConfig, options: ConnectionOptions = {}): Knex {
   if (config.client === 'sqlite') {
-    mkdirSync(path.dirname(config.filename), { recursive: true });
+    preparePrivateDatabase(config.filename);
     return knex({
       client: 'sqlite3',
       connection: { filename: config.filename },
