@@ -1,100 +1,25 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type RunningServer, startServer } from '../../../server/app.ts';
-import { loadConfig } from '../../../server/config.ts';
-import { createLogger } from '../../../server/logger.ts';
+import type { RunningServer } from '../../../server/app.ts';
 import type { Settings } from '../../../server/services/types.ts';
 import { generateToken } from '../../../shared/token.ts';
 import { type Simulator, startSimulator } from '../../atlassian-sim/index.ts';
-import { startCaddy } from '../../support/caddy.ts';
-import { startNginx } from '../../support/nginx.ts';
+import {
+  basic,
+  call,
+  createToken,
+  PROXIES,
+  type Reply,
+  type RunningProxy,
+  settingsFor,
+  startCompanion,
+} from './harness.ts';
 
-/** A proxy running a shipped config: only the port matters to the client. */
-interface RunningProxy {
-  port: number;
-  close(): Promise<void>;
-}
-
-interface ProxyUnderTest {
-  name: string;
-  /** The address the proxy connects to the site and the companion from: the one both trust. */
-  address: string;
-  start(site: string, companion: string): Promise<RunningProxy>;
-  /** What a request with two Authorization headers gets (it never reaches the site). */
-  duplicateAuthorization: { status: number; reason?: string };
-  /** What a request with a credential gets while the companion is down (fail closed). */
-  companionDownStatus: number;
-}
-
-// The real proxies run the shipped files in deploy/ (only their addresses filled in) in front of
-// the simulated Jira and a companion. The site accepts X-Forwarded-User only from the proxy's
-// address, and the companion trusts X-Forwarded-For only from it. Clients connect from other
-// loopback addresses, so the client address the proxy sees can be chosen per request.
-const PROXIES: ProxyUnderTest[] = [
-  {
-    // Debian's nginx, deploy/nginx/api-token-auth.conf; it connects from 127.0.0.3 (the config's
-    // proxy_bind line, filled in).
-    name: 'nginx',
-    address: '127.0.0.3',
-    start: (site, companion) => startNginx({ site, companion, bind: '127.0.0.3' }),
-    // nginx itself refuses a duplicate Authorization line.
-    duplicateAuthorization: { status: 400 },
-    // auth_request turns an unreachable companion into 500.
-    companionDownStatus: 500,
-  },
-  {
-    // Debian's Caddy 2.6, deploy/caddy/Caddyfile; it connects from 127.0.0.1.
-    name: 'Caddy',
-    address: '127.0.0.1',
-    start: (site, companion) => startCaddy({ site, companion }),
-    // Caddy passes both on to the companion, which refuses them.
-    duplicateAuthorization: { status: 401, reason: 'multiple-authorization-headers' },
-    companionDownStatus: 502,
-  },
-];
-
-interface Reply {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-function call(
-  proxy: RunningProxy,
-  pathname: string,
-  options: { method?: string; from?: string; headers?: Record<string, string | string[]> } = {},
-): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port: proxy.port,
-        path: pathname,
-        method: options.method ?? 'GET',
-        localAddress: options.from ?? '127.0.0.10',
-        headers: options.headers,
-        agent: false,
-      },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk) => {
-          body += chunk;
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-const basic = (user: string, secret: string) =>
-  `Basic ${Buffer.from(`${user}:${secret}`).toString('base64')}`;
+// The real proxies run the shipped files in deploy/ in front of the simulated Jira and a
+// companion. The site accepts X-Forwarded-User only from the proxy's address, and the companion
+// trusts X-Forwarded-For only from it.
 const siteUser = (reply: Reply) => reply.headers['x-ausername'];
 
 describe.each(PROXIES)('the shipped $name config in front of Jira', (proxyUnderTest) => {
@@ -106,39 +31,20 @@ describe.each(PROXIES)('the shipped $name config in front of Jira', (proxyUnderT
   let aliceToken: string;
   let readOnlyToken: string;
 
-  const baseSettings: Settings = {
-    maxValidity: 'never',
-    ipAllowlist: [],
-    reverseProxy: { enabled: true, trustedProxies: [PROXY_ADDRESS], clientIpHeader: 'X-Forwarded-For' },
-    passwordBasicAuth: true,
-    auditAuthentications: false,
-    forceReadOnlyScope: false,
-  };
+  const baseSettings: Settings = settingsFor(PROXY_ADDRESS);
   const settings = (patch: Partial<Settings>) =>
     companion.deps.settings.update({ ...baseSettings, ...patch }, { actor: 'admin', remoteIp: null });
 
   beforeAll(async () => {
     sim = await startSimulator({ flavour: 'jira9', trustedProxies: [PROXY_ADDRESS] });
     dataDir = await mkdtemp(path.join(tmpdir(), 'ata-proxy-e2e-'));
-    const config = loadConfig({
-      ATA_SITE_URL: sim.baseUrl,
-      ATA_PRODUCT: 'jira',
-      ATA_DATABASE_URL: `sqlite://${path.join(dataDir, 'companion.sqlite')}`,
-      ATA_SECRET: randomBytes(32).toString('base64url'),
-      ATA_SERVICE_AUTH: `Bearer ${sim.state.createPersonalAccessToken('admin')}`,
-      ATA_BASE_PATH: '/api-token-auth',
-      ATA_LISTEN: '127.0.0.1:0',
+    companion = await startCompanion({
+      siteUrl: sim.baseUrl,
+      serviceToken: sim.state.createPersonalAccessToken('admin'),
+      databaseUrl: `sqlite://${path.join(dataDir, 'companion.sqlite')}`,
     });
-    companion = await startServer(config, { logger: createLogger({ level: 'silent' }) });
-    const create = async (scope?: 'read-only') =>
-      (
-        await companion.deps.tokens.create(
-          { owner: 'alice', name: scope ?? 'read-write', validity: 'never', ...(scope ? { scope } : {}) },
-          { actor: 'alice', remoteIp: null },
-        )
-      ).secret;
-    aliceToken = await create();
-    readOnlyToken = await create('read-only');
+    aliceToken = await createToken(companion);
+    readOnlyToken = await createToken(companion, 'read-only');
     proxy = await proxyUnderTest.start(`127.0.0.1:${sim.port}`, `127.0.0.1:${companion.port}`);
   });
   afterAll(async () => {
@@ -168,7 +74,7 @@ describe.each(PROXIES)('the shipped $name config in front of Jira', (proxyUnderT
     });
   });
 
-  it('a token works as Bearer and on pages outside /rest/ too', async () => {
+  it('a token works as Bearer on REST paths, and opens no web page', async () => {
     const bearer = await call(proxy, '/rest/api/2/myself', {
       headers: { Authorization: `Bearer ${aliceToken}` },
     });
@@ -177,7 +83,9 @@ describe.each(PROXIES)('the shipped $name config in front of Jira', (proxyUnderT
     const page = await call(proxy, '/secure/Dashboard.jspa', {
       headers: { Authorization: basic('alice', aliceToken) },
     });
-    expect(page.body).toContain('name="ajs-remote-user" content="alice"');
+    expect(page.status).toBe(403);
+    expect(page.headers['x-api-token-auth-reason']).toBe('path-not-allowed');
+    expect(page.body).not.toContain('ajs-remote-user');
   });
 
   it('a wrong token gets 401 and the site’s failed-login count does not move', async () => {

@@ -1,0 +1,143 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { basic, call, PROXIES, type RunningProxy } from './harness.ts';
+import {
+  companionAnswer,
+  type RecordingUpstream,
+  SITE_COOKIES,
+  siteAnswer,
+  startRecordingUpstream,
+} from './recording-upstream.ts';
+
+// What the shipped configs themselves forward, whatever the companion decides: each proxy runs its
+// file from deploy/ in front of a recording site and a recording companion that allows everything.
+// The real companion's answers are covered by proxies.test.ts and review-findings.test.ts.
+
+const CLIENT = '127.0.0.10';
+const FORGED = { 'X-Real-IP': '127.0.0.5', 'X-Forwarded-For': '127.0.0.5' };
+const CHECK_PATHS = ['/api-token-auth/authz/auth-request', '/api-token-auth/authz/forward-auth'];
+
+describe.each(PROXIES)('the shipped $name config forwards', (proxyUnderTest) => {
+  let site: RecordingUpstream;
+  let companion: RecordingUpstream;
+  let proxy: RunningProxy;
+
+  beforeAll(async () => {
+    site = await startRecordingUpstream(siteAnswer);
+    companion = await startRecordingUpstream(companionAnswer);
+    proxy = await proxyUnderTest.start(site.address, companion.address);
+  });
+  afterAll(async () => {
+    await proxy?.close();
+    await site?.close();
+    await companion?.close();
+  });
+  beforeEach(() => {
+    site.received.length = 0;
+    companion.received.length = 0;
+  });
+
+  const checks = () => companion.received.filter((r) => CHECK_PATHS.includes(r.url));
+  /** The original target the check was told about (nginx and Caddy name it differently). */
+  const checkedTarget = (r: { headers: Record<string, unknown> }) =>
+    r.headers['x-original-uri'] ?? r.headers['x-forwarded-uri'];
+
+  it('X-Real-IP and X-Forwarded-For from the TCP peer, to the site, the check and the companion', async () => {
+    await call(proxy, '/secure/Dashboard.jspa', { from: CLIENT, headers: FORGED });
+    await call(proxy, '/rest/api/2/myself', {
+      from: CLIENT,
+      headers: { ...FORGED, Authorization: basic('alice', 'alice') },
+    });
+    await call(proxy, '/api-token-auth/api/v1/me', { from: CLIENT, headers: FORGED });
+    const seen = [...site.received, ...companion.received];
+    // Two site requests, one check, one companion route.
+    expect(seen).toHaveLength(4);
+    for (const received of seen) {
+      expect(received.headers['x-real-ip'], received.url).toBe(CLIENT);
+      expect(received.headers['x-forwarded-for'], received.url).toBe(CLIENT);
+    }
+  });
+
+  it.each([
+    '/rest/api/2/myself?os_username=alice&os_password=alice',
+    '/rest/api/2/myself?os_authType=basic',
+    '/secure/Dashboard.jspa?a=1&OS_PASSWORD=alice',
+    '/secure/Dashboard.jspa?os%5Fusername=alice&os%5fpassword=alice',
+    '/browse/DEMO-1?%6Fs_username=alice',
+  ])('%s to the check, with the whole target, even without Authorization', async (target) => {
+    const reply = await call(proxy, target);
+    expect(reply.status).toBe(200);
+    expect(checks().map(checkedTarget)).toEqual([target]);
+    expect(site.received.map((r) => r.url)).toEqual([target]);
+  });
+
+  it.each([
+    '/secure/Dashboard.jspa',
+    '/login.jsp?os_destination=%2Fbrowse%2FDEMO-1',
+    '/issues/?jql=project%3DDEMO',
+  ])('%s (browser traffic) straight to the site, cookies and all', async (target) => {
+    const reply = await call(proxy, target);
+    expect(checks()).toEqual([]);
+    expect(reply.headers['set-cookie']).toEqual(SITE_COOKIES);
+  });
+
+  it.each([
+    ['an Authorization header', '/rest/api/2/myself', { Authorization: basic('alice', 'alice') }],
+    ['query credentials', '/rest/api/2/myself?os_username=alice&os_password=alice', {}],
+    ['a token', '/rest/api/2/myself', { Authorization: 'Bearer ata_x' }],
+  ])('no site cookie in the answer to a request with %s', async (_, target, headers) => {
+    const reply = await call(proxy, target, { headers });
+    expect(reply.status).toBe(200);
+    expect(checks()).toHaveLength(1);
+    expect(reply.headers['set-cookie']).toBeUndefined();
+  });
+
+  it('a POST with credentials to the site with its method and body, after the check', async () => {
+    const reply = await call(proxy, '/rest/api/2/issue', {
+      method: 'POST',
+      headers: { Authorization: basic('alice', 'alice'), 'Content-Type': 'application/json' },
+      body: '{"fields":{}}',
+    });
+    expect(reply.status).toBe(200);
+    expect(checks()[0]?.headers['x-original-method'] ?? checks()[0]?.headers['x-forwarded-method']).toBe(
+      'POST',
+    );
+    expect(site.received).toMatchObject([{ method: 'POST', url: '/rest/api/2/issue' }]);
+  });
+
+  it.each([
+    '/api-token-auth/authz/ext-authz/../../x',
+    '/api-token-auth/authz/ext-authz/%2e%2e/%2e%2e/x',
+    '/api-token-auth/authz/ext-authz/%2E%2E/%2E%2E/x',
+    '/api-token-auth/x/../authz/auth-request',
+    '/api-token-auth/./authz/forward-auth',
+    '/api-token-auth/api/v1/me/..',
+    '/api-token-auth//authz/auth-request',
+    '/api-token-auth/api%2fv1/me',
+    '/api-token-auth/api/v1%2Fme',
+    '/api-token-auth/api%5cv1/me',
+    '/api-token-auth/api\\v1/me',
+    '/api-token-auth/%61uthz/auth-request',
+  ])('%s never to the companion', async (target) => {
+    const reply = await call(proxy, target, {
+      headers: { Authorization: basic('alice', 'alice'), 'X-Original-URI': '/rest/api/2/myself' },
+    });
+    expect([400, 404]).toContain(reply.status);
+    expect(reply.headers['x-forwarded-user']).toBeUndefined();
+    expect(companion.received).toEqual([]);
+  });
+
+  it('a normalised companion target with any query, unchanged', async () => {
+    const target = '/api-token-auth/api/v1/admin/audit?next=%2F..%2Fx&q=a%5Cb';
+    expect((await call(proxy, target)).status).toBe(200);
+    expect(companion.received.map((r) => r.url)).toEqual([target]);
+  });
+
+  it('reuses its connections to the companion (HTTP/1.1 keep-alive)', async () => {
+    const before = companion.connections();
+    for (let i = 0; i < 20; i++) {
+      await call(proxy, '/rest/api/2/myself', { headers: { Authorization: basic('alice', 'alice') } });
+    }
+    expect(checks()).toHaveLength(20);
+    expect(companion.connections() - before).toBeLessThanOrEqual(2);
+  });
+});
