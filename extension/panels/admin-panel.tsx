@@ -7,12 +7,20 @@ import { AuditTab } from './admin/audit-tab.tsx';
 import { PermissionsTab } from './admin/permissions-tab.tsx';
 import { SettingsTab } from './admin/settings-tab.tsx';
 import { TokenManagerTab } from './admin/token-manager-tab.tsx';
+import type { UsageTarget } from './usage.ts';
 
 export const ADMIN_TABS = ['settings', 'permissions', 'tokens', 'audit'] as const;
 type Tab = (typeof ADMIN_TABS)[number];
 
 /** `onSaved` lets the panel ask `/me` again: a new maximum validity changes the options offered. */
-export function AdminPanel({ me, client, onSaved }: { me: Me; client: CompanionClient; onSaved(): void }) {
+interface Props {
+  me: Me;
+  client: CompanionClient;
+  site: Omit<UsageTarget, 'username'>;
+  onSaved(): void;
+}
+
+export function AdminPanel({ me, client, site, onSaved }: Props) {
   const [tab, setTab] = useState<Tab>('settings');
   const refs = useRef<Partial<Record<Tab, HTMLButtonElement | null>>>({});
   const move = (event: KeyboardEvent) => {
@@ -56,7 +64,7 @@ export function AdminPanel({ me, client, onSaved }: { me: Me; client: CompanionC
       <div role="tabpanel" id={`ata-tabpanel-${tab}`} aria-labelledby={`ata-tab-${tab}`}>
         {tab === 'settings' && <SettingsTab client={client} onSaved={onSaved} />}
         {tab === 'permissions' && <PermissionsTab client={client} onSaved={onSaved} />}
-        {tab === 'tokens' && <TokenManagerTab me={me} client={client} />}
+        {tab === 'tokens' && <TokenManagerTab me={me} client={client} site={site} />}
         {tab === 'audit' && <AuditTab client={client} />}
       </div>
     </div>

@@ -16,13 +16,14 @@ export type PanelRoute = 'user' | 'admin';
 
 interface Props {
   route: PanelRoute;
-  ctx: Pick<ContentContext, 'me' | 'meError' | 'client'>;
+  ctx: Pick<ContentContext, 'me' | 'meError' | 'client' | 'siteUrl' | 'product'>;
   loggedIn: boolean;
   onClose(): void;
 }
 
 export function PanelApp({ route, ctx, loggedIn, onClose }: Props) {
   const { client } = ctx;
+  const site = { siteUrl: ctx.siteUrl, product: ctx.product };
   const [me, setMe] = useState<Me | null>(ctx.me);
   const [meError, setMeError] = useState<unknown>(ctx.meError);
   const refreshMe = useCallback(() => {
@@ -40,8 +41,8 @@ export function PanelApp({ route, ctx, loggedIn, onClose }: Props) {
   const allowed = me !== null && (route === 'admin' ? me.isAdmin : mayUseTokenPanel(me));
   return (
     <Dialog title={route === 'admin' ? t('adminTitle') : t('userTitle')} onClose={onClose}>
-      {allowed && route === 'user' && <UserPanel me={me} client={client} />}
-      {allowed && route === 'admin' && <AdminPanel me={me} client={client} onSaved={refreshMe} />}
+      {allowed && route === 'user' && <UserPanel me={me} client={client} site={site} />}
+      {allowed && route === 'admin' && <AdminPanel me={me} client={client} site={site} onSaved={refreshMe} />}
       {!allowed && <InfoBox route={route} me={me} meError={meError} loggedIn={loggedIn} />}
     </Dialog>
   );

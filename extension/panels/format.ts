@@ -2,18 +2,43 @@
 import type { Validity } from '../api-types.ts';
 import { type MessageKey, t, uiLanguage } from '../i18n.ts';
 
-const SOON_MS = 7 * 24 * 60 * 60 * 1000;
 
 export function formatDate(iso: string | null): string {
   if (!iso) return t('never');
   return new Date(iso).toLocaleString(uiLanguage(), { dateStyle: 'medium', timeStyle: 'short' });
 }
 
+const HOUR_MS = 3600_000;
+const DAY_MS = 24 * HOUR_MS;
+/** Unit, its length, and from when on it is used: days up to two months read better than "next month". */
+const UNITS: [Intl.RelativeTimeFormatUnit, number, number][] = [
+  ['year', 365 * DAY_MS, 365 * DAY_MS],
+  ['month', 30 * DAY_MS, 60 * DAY_MS],
+  ['day', DAY_MS, DAY_MS],
+  ['hour', HOUR_MS, HOUR_MS],
+  ['minute', 60_000, 60_000],
+];
+
+/** "in 5 days", "3 hours ago", "vor 3 Stunden": the largest unit that fits, in the UI's language. */
+export function relativeTime(iso: string, now: Date = new Date()): string {
+  const diff = new Date(iso).getTime() - now.getTime();
+  const format = new Intl.RelativeTimeFormat(uiLanguage(), { numeric: 'auto' });
+  for (const [unit, size, from] of UNITS) {
+    if (Math.abs(diff) >= from) return format.format(Math.round(diff / size), unit);
+  }
+  return format.format(Math.round(diff / 1000), 'second');
+}
+
+/** Expired already (the companion keeps expired tokens listed until they are deleted). */
+export function hasExpired(expiresAt: string | null, now: Date = new Date()): boolean {
+  return expiresAt !== null && new Date(expiresAt).getTime() < now.getTime();
+}
+
 /** "Expires soon" within 7 days (and not already expired). */
 export function expiresSoon(expiresAt: string | null, now: Date = new Date()): boolean {
   if (!expiresAt) return false;
   const left = new Date(expiresAt).getTime() - now.getTime();
-  return left >= 0 && left <= SOON_MS;
+  return left >= 0 && left <= 7 * DAY_MS;
 }
 
 export function validityLabel(validity: Validity): string {

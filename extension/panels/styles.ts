@@ -53,6 +53,13 @@ tbody th { font-weight: 400; font-size: 14px; color: var(--ata-text); border-bot
 td { border-bottom: 1px solid var(--ata-border); padding: 6px; vertical-align: middle; }
 .lozenge { display: inline-block; font-size: 11px; font-weight: 700; text-transform: uppercase; border-radius: 3px;
   padding: 0 4px; line-height: 16px; background: var(--ata-warning-bg); color: var(--ata-warning); margin-left: 6px; }
+.lozenge.removed { background: var(--ata-danger-bg); color: var(--ata-danger); }
+.usage dl { margin: 8px 0 0; }
+.usage dt { font-size: 12px; font-weight: 600; color: var(--ata-subtle); margin-top: 8px; }
+.usage dd { margin: 2px 0 0; }
+.usage code.secret { flex: 1 1 auto; }
+code.ip { display: block; font-family: SFMono-Medium, "SF Mono", Menlo, Consolas, monospace; font-size: 12px; }
+.copy { display: inline-flex; gap: 6px; align-items: center; }
 .message { border-radius: 3px; padding: 12px 16px; margin: 10px 0; }
 .message.info { background: var(--ata-info-bg); }
 .message.warning { background: var(--ata-warning-bg); }

@@ -1,17 +1,50 @@
-// The token list: name, created, expires (with an "expires soon" badge within 7 days), last
-// used and from where, scope; one delete per row. Shared by the user panel and the Token Manager.
+// The token list: name, created, expires ("in 5 days", with a lozenge within 7 days or once
+// expired), last used ("3 hours ago from 10.1.2.3"), scope and the addresses it may be used
+// from; one delete per row. Shared by the user panel and the Token Manager. Exact dates are in
+// the title and the `datetime` of each relative time.
 import type { Token } from '../api-types.ts';
 import { t } from '../i18n.ts';
 import { ConfirmButton } from './confirm-button.tsx';
-import { expiresSoon, formatDate, scopeLabel } from './format.ts';
+import { expiresSoon, formatDate, hasExpired, relativeTime, scopeLabel } from './format.ts';
 
 interface Props {
   tokens: Token[];
   showOwner?: boolean;
+  /** The clock, for tests. */
+  now?: Date;
   onDelete(token: Token): Promise<void>;
 }
 
-export function TokenTable({ tokens, showOwner = false, onDelete }: Props) {
+function When({ iso, now }: { iso: string; now: Date }) {
+  return (
+    <time dateTime={iso} title={formatDate(iso)}>
+      {relativeTime(iso, now)}
+    </time>
+  );
+}
+
+function Expiry({ expiresAt, now }: { expiresAt: string | null; now: Date }) {
+  if (!expiresAt) return <>{t('never')}</>;
+  return (
+    <>
+      <When iso={expiresAt} now={now} />
+      {hasExpired(expiresAt, now) && <span class="lozenge removed">{t('expired')}</span>}
+      {expiresSoon(expiresAt, now) && <span class="lozenge">{t('expiresSoon')}</span>}
+    </>
+  );
+}
+
+function LastUsed({ token, now }: { token: Token; now: Date }) {
+  if (!token.lastUsedAt) return <>{t('neverUsed')}</>;
+  const when = relativeTime(token.lastUsedAt, now);
+  return (
+    <time dateTime={token.lastUsedAt} title={formatDate(token.lastUsedAt)}>
+      {token.lastUsedIp ? t('lastUsedFrom', when, token.lastUsedIp) : when}
+    </time>
+  );
+}
+
+export function TokenTable({ tokens, showOwner = false, now = new Date(), onDelete }: Props) {
   if (tokens.length === 0) return <p class="subtle">{t('noTokens')}</p>;
   return (
     <table>
@@ -26,6 +59,7 @@ export function TokenTable({ tokens, showOwner = false, onDelete }: Props) {
           <th scope="col">{t('colExpires')}</th>
           <th scope="col">{t('colLastUsed')}</th>
           <th scope="col">{t('colScope')}</th>
+          <th scope="col">{t('colIpList')}</th>
           <th scope="col">
             <span class="subtle">{t('colActions')}</span>
           </th>
@@ -41,14 +75,23 @@ export function TokenTable({ tokens, showOwner = false, onDelete }: Props) {
             </th>
             <td>{formatDate(token.createdAt)}</td>
             <td>
-              {token.expiresAt ? formatDate(token.expiresAt) : t('never')}
-              {expiresSoon(token.expiresAt) && <span class="lozenge">{t('expiresSoon')}</span>}
+              <Expiry expiresAt={token.expiresAt} now={now} />
             </td>
             <td>
-              {token.lastUsedAt ? formatDate(token.lastUsedAt) : t('neverUsed')}
-              {token.lastUsedIp && <div class="subtle">{t('fromIp', token.lastUsedIp)}</div>}
+              <LastUsed token={token} now={now} />
             </td>
             <td>{scopeLabel(token.scope)}</td>
+            <td>
+              {token.ipAllowlist.length === 0 ? (
+                <span class="subtle">{t('anyAddress')}</span>
+              ) : (
+                token.ipAllowlist.map((range) => (
+                  <code key={range} class="ip">
+                    {range}
+                  </code>
+                ))
+              )}
+            </td>
             <td>
               <ConfirmButton
                 label={t('delete')}

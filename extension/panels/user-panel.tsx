@@ -10,8 +10,15 @@ import { ErrorMessage } from './error-message.tsx';
 import { useAction, useLoad } from './hooks.ts';
 import { SecretBox } from './secret-box.tsx';
 import { TokenTable } from './token-table.tsx';
+import type { UsageTarget } from './usage.ts';
 
-export function UserPanel({ me, client }: { me: Me; client: CompanionClient }) {
+interface Props {
+  me: Me;
+  client: CompanionClient;
+  site: Omit<UsageTarget, 'username'>;
+}
+
+export function UserPanel({ me, client, site }: Props) {
   const tokens = useLoad(() => client.get<Token[]>(endpoints.tokens), [client]);
   const [created, setCreated] = useState<CreateTokenResponse | null>(null);
   const remove = useAction(async (token: Token) => {
@@ -28,7 +35,12 @@ export function UserPanel({ me, client }: { me: Me; client: CompanionClient }) {
       <h3 id="ata-user-title">{t('yourTokens')}</h3>
       <p class="subtle">{t('userIntro', me.displayName)}</p>
       {created && (
-        <SecretBox name={created.token.name} secret={created.secret} onDone={() => setCreated(null)} />
+        <SecretBox
+          name={created.token.name}
+          secret={created.secret}
+          usage={{ ...site, username: created.token.owner }}
+          onDone={() => setCreated(null)}
+        />
       )}
       {me.permissions.createOwnTokens || me.isAdmin ? (
         <CreateTokenForm

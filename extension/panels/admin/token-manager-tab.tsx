@@ -12,6 +12,7 @@ import { useAction, useLoad } from '../hooks.ts';
 import { Pager } from '../pager.tsx';
 import { SecretBox } from '../secret-box.tsx';
 import { TokenTable } from '../token-table.tsx';
+import type { UsageTarget } from '../usage.ts';
 import { FilterField, filterQuery } from './filter-field.tsx';
 import { Picker } from './picker.tsx';
 
@@ -19,7 +20,13 @@ const PAGE = 50;
 const EMPTY = { user: '', name: '', expiresTo: '', lastUsedTo: '' };
 const DATES = { expiresTo: 'end', lastUsedTo: 'end' } as const;
 
-export function TokenManagerTab({ me, client }: { me: Me; client: CompanionClient }) {
+interface Props {
+  me: Me;
+  client: CompanionClient;
+  site: Omit<UsageTarget, 'username'>;
+}
+
+export function TokenManagerTab({ me, client, site }: Props) {
   const [filters, setFilters] = useState(EMPTY);
   const [applied, setApplied] = useState(EMPTY);
   const [offset, setOffset] = useState(0);
@@ -109,6 +116,7 @@ export function TokenManagerTab({ me, client }: { me: Me; client: CompanionClien
         <SecretBox
           name={`${created.response.token.name} (${created.user})`}
           secret={created.response.secret}
+          usage={{ ...site, username: created.response.token.owner }}
           onDone={() => setCreated(null)}
         />
       )}

@@ -1,7 +1,9 @@
 // The built extension in Debian's Chromium against the four simulated products, each with its
 // companion mounted on the site's origin: the menu item, the user panel's create → use →
 // delete cycle, the admin panel's permission warnings, the info box and a withdrawn permission.
+import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DemoSiteSpec } from '../../../scripts/demo/demo.ts';
@@ -27,6 +29,13 @@ const SITES: DemoSiteSpec[] = [
 ];
 
 const ITEM = '#api-token-auth-user-link';
+
+/** Runs a line the panel offers to copy in a real shell, as a person pasting it would. */
+async function paste(line: string): Promise<{ status: string; body: string }> {
+  const { stdout } = await promisify(execFile)('bash', ['-c', `${line} -s -w '\\n%{http_code}'`]);
+  const lines = stdout.trimEnd().split('\n');
+  return { status: lines.pop() ?? '', body: lines.join('\n') };
+}
 
 let stage: Stage;
 let page: Page;
@@ -76,6 +85,15 @@ describe.each(SITES.map((s) => s.name))('the extension on %s', (name) => {
     const first = await create(`ci-${name}`);
     await screenshot(page, `${name}-user-panel-secret`);
     expect(await restWithToken(site, 'alice', first)).toEqual({ status: 200, user: 'alice' });
+    for (const example of ['usage-curl-basic', 'usage-curl-bearer']) {
+      const line = (await panel().getByTestId(example).textContent()) ?? '';
+      expect(line).toContain(
+        `${site.url}${site.product === 'jira' ? '/rest/api/2/myself' : '/rest/api/user/current'}`,
+      );
+      const pasted = await paste(line);
+      expect(pasted.status, example).toBe('200');
+      expect(pasted.body, example).toMatch(/"(name|username)":\s*"alice"/);
+    }
     await panel().getByRole('button', { name: 'Done' }).click();
     const second = await create(`ci2-${name}`);
     const third = await create(`ci3-${name}`);
