@@ -5,6 +5,7 @@ import { credentialHeaders } from './types.ts';
 interface ConfluenceUser {
   type?: string;
   username?: string;
+  userKey?: string;
   displayName?: string;
   status?: string;
 }
@@ -14,6 +15,14 @@ interface Page<T> {
   size?: number;
   limit?: number;
 }
+
+type KnownUser = ConfluenceUser & { username: string; userKey: string };
+
+// A signed-in or looked-up user; one without a key cannot own a token.
+const isKnownUser = (b: unknown): b is KnownUser => {
+  const u = b as ConfluenceUser | null;
+  return u?.type === 'known' && typeof u.username === 'string' && typeof u.userKey === 'string';
+};
 
 const PAGE = 200;
 // Enough for any real group list while bounding the work one request can cause.
@@ -47,13 +56,16 @@ export function confluenceDirectory(options: ConfluenceDirectoryOptions): Produc
     return out;
   }
 
-  const groupsOf = async (username: string, get: (path: string) => Promise<SiteResponse>) =>
-    (await allPages<{ name?: string }>(get, `/rest/api/user/memberof?username=${q(username)}`))
+  // Groups asked by key, so they are the groups of the user the answer was about even if a rename
+  // happened in between.
+  const groupsOf = async (userKey: string, get: (path: string) => Promise<SiteResponse>) =>
+    (await allPages<{ name?: string }>(get, `/rest/api/user/memberof?key=${q(userKey)}`))
       .map((g) => g.name)
       .filter((n): n is string => typeof n === 'string');
 
-  const toUser = (u: ConfluenceUser & { username: string }, groups: string[]): DirectoryUser => ({
+  const toUser = (u: KnownUser, groups: string[]): DirectoryUser => ({
     username: u.username,
+    key: u.userKey,
     displayName: u.displayName ?? u.username,
     // expand=status gives "Active" or "Deactivated"; a site that omits it only has active users log in.
     active: u.status?.toLowerCase() !== 'deactivated',
@@ -64,22 +76,24 @@ export function confluenceDirectory(options: ConfluenceDirectoryOptions): Produc
   let hasUserSearch = true;
   const allGroups = () => allPages<{ name?: string }>(asService, '/rest/api/group');
 
+  // By name or by key, with the service credential.
+  async function lookup(query: string): Promise<DirectoryUser | null> {
+    const res = await asService(`/rest/api/user?${query}&expand=status`);
+    if (res.status !== 200 || !isKnownUser(res.body)) return null;
+    return toUser(res.body, await groupsOf(res.body.userKey, asService));
+  }
+
   return {
     product: 'confluence',
     async whoAmI(credential: SiteCredential) {
       const headers = credentialHeaders(credential);
       const me = await site.get('/rest/api/user/current?expand=status', headers);
-      const body = me.body as ConfluenceUser | null;
-      if (me.status !== 200 || body?.type !== 'known' || typeof body.username !== 'string') return null;
+      if (me.status !== 200 || !isKnownUser(me.body)) return null;
       const asCaller = (path: string) => site.get(path, headers);
-      return toUser({ ...body, username: body.username }, await groupsOf(body.username, asCaller));
+      return toUser(me.body, await groupsOf(me.body.userKey, asCaller));
     },
-    async lookupUser(username) {
-      const res = await asService(`/rest/api/user?username=${q(username)}&expand=status`);
-      const body = res.body as ConfluenceUser | null;
-      if (res.status !== 200 || typeof body?.username !== 'string') return null;
-      return toUser({ ...body, username: body.username }, await groupsOf(body.username, asService));
-    },
+    lookupUser: (username) => lookup(`username=${q(username)}`),
+    lookupUserByKey: (key) => lookup(`key=${q(key)}`),
     async searchUsers(query, limit): Promise<UserSummary[]> {
       const cql = `user.fullname~"${query.replace(/["\\]/g, '')}"`;
       const res = hasUserSearch

@@ -51,6 +51,14 @@ export function createDirectory(options: DirectoryOptions): Directory {
         });
   const callers = new TtlCache<DirectoryUser>(ttl, clock);
   const users = new TtlCache<DirectoryUser>(ttl, clock);
+  // Looked up through the cache under `key` (a name or a user key), positive answers only.
+  const cached = async (key: string, ask: () => Promise<DirectoryUser | null>) => {
+    const hit = users.get(key);
+    if (hit) return hit;
+    const user = await ask();
+    if (user) users.set(key, user);
+    return user;
+  };
 
   return {
     product: inner.product,
@@ -62,14 +70,10 @@ export function createDirectory(options: DirectoryOptions): Directory {
       if (user) callers.set(key, user);
       return user;
     },
-    async lookupUser(username) {
-      const key = TtlCache.key('user', username.toLowerCase());
-      const hit = users.get(key);
-      if (hit) return hit;
-      const user = await inner.lookupUser(username);
-      if (user) users.set(key, user);
-      return user;
-    },
+    lookupUser: (username) =>
+      cached(TtlCache.key('user', username.toLowerCase()), () => inner.lookupUser(username)),
+    // User keys are compared exactly, so they are cached exactly (no lower-casing).
+    lookupUserByKey: (key) => cached(TtlCache.key('user-key', key), () => inner.lookupUserByKey(key)),
     searchUsers: (query, limit) => inner.searchUsers(query, limit),
     searchGroups: (query, limit) => inner.searchGroups(query, limit),
     groupExists: (name) => inner.groupExists(name),

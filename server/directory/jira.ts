@@ -4,16 +4,21 @@ import { credentialHeaders } from './types.ts';
 
 interface JiraUser {
   name: string;
+  key: string;
   displayName?: string;
   active?: boolean;
+  deleted?: boolean;
   groups?: { items?: { name: string }[] };
 }
 
-const isJiraUser = (b: unknown): b is JiraUser => typeof (b as JiraUser | null)?.name === 'string';
+// Every Jira Server/DC user bean carries both; one without a key cannot own a token.
+const isJiraUser = (b: unknown): b is JiraUser =>
+  typeof (b as JiraUser | null)?.name === 'string' && typeof (b as JiraUser | null)?.key === 'string';
 
 function toUser(u: JiraUser, isAdmin: boolean): DirectoryUser {
   return {
     username: u.name,
+    key: u.key,
     displayName: u.displayName ?? u.name,
     active: u.active !== false,
     groups: (u.groups?.items ?? []).map((g) => g.name),
@@ -34,6 +39,16 @@ export function jiraDirectory(options: JiraDirectoryOptions): ProductDirectory {
   const asService = serviceGet(site, options.serviceAuth);
   const adminGroups = new Set(options.adminGroups.map((g) => g.toLowerCase()));
 
+  // By name or by key, with the service credential: admin status from the admin groups, since
+  // /mypermissions answers only for the caller. A bean marked deleted is no user at all.
+  async function lookup(query: string): Promise<DirectoryUser | null> {
+    const res = await asService(`/rest/api/2/user?${query}&expand=groups`);
+    if (res.status !== 200 || !isJiraUser(res.body) || res.body.deleted === true) return null;
+    const user = toUser(res.body, false);
+    user.isAdmin = user.groups.some((g) => adminGroups.has(g.toLowerCase()));
+    return user;
+  }
+
   return {
     product: 'jira',
     async whoAmI(credential: SiteCredential) {
@@ -46,13 +61,8 @@ export function jiraDirectory(options: JiraDirectoryOptions): ProductDirectory {
       const isAdmin = Boolean(granted?.ADMINISTER?.havePermission || granted?.SYSTEM_ADMIN?.havePermission);
       return toUser(me.body, isAdmin);
     },
-    async lookupUser(username) {
-      const res = await asService(`/rest/api/2/user?username=${q(username)}&expand=groups`);
-      if (res.status === 404 || !isJiraUser(res.body)) return null;
-      const user = toUser(res.body, false);
-      user.isAdmin = user.groups.some((g) => adminGroups.has(g.toLowerCase()));
-      return user;
-    },
+    lookupUser: (username) => lookup(`username=${q(username)}`),
+    lookupUserByKey: (key) => lookup(`key=${q(key)}`),
     async searchUsers(query, limit): Promise<UserSummary[]> {
       const res = await asService(
         `/rest/api/2/user/search?username=${q(query)}&maxResults=${limit}&includeActive=true&includeInactive=false`,

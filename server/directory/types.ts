@@ -2,6 +2,11 @@ import type { Product } from '../config.ts';
 
 export interface DirectoryUser {
   username: string;
+  /**
+   * The site's immutable user key (Jira `key`, Confluence `userKey`), as the site spells it: a
+   * rename keeps it, and a new user given an old name gets a new one. Tokens belong to it.
+   */
+  key: string;
   displayName: string;
   active: boolean;
   groups: string[];
@@ -26,6 +31,8 @@ export interface Directory {
   readonly product: Product;
   whoAmI(credential: SiteCredential): Promise<DirectoryUser | null>;
   lookupUser(username: string): Promise<DirectoryUser | null>;
+  /** The user holding this key now, whatever their name; null when the site has no such user. */
+  lookupUserByKey(key: string): Promise<DirectoryUser | null>;
   searchUsers(query: string, limit: number): Promise<UserSummary[]>;
   searchGroups(query: string, limit: number): Promise<string[]>;
   groupExists(name: string): Promise<boolean>;

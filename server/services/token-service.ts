@@ -10,7 +10,17 @@ import type { AuditService } from './audit-service.ts';
 import type { ServiceEvents } from './events.ts';
 import type { SettingsService } from './settings-service.ts';
 import { hashesEqual, hashToken } from './token-hash.ts';
-import type { CreateTokenInput, Page, PageOf, RequestContext, TokenFilter, TokenRecord } from './types.ts';
+import type {
+  CreateTokenInput,
+  Page,
+  PageOf,
+  RequestContext,
+  TokenFilter,
+  TokenOwner,
+  TokenRecord,
+} from './types.ts';
+
+const nameOf = (owner: string | TokenOwner) => (typeof owner === 'string' ? owner : owner.username);
 
 export interface TokenServiceDeps {
   store: Store;
@@ -60,6 +70,7 @@ export class TokenService {
     const row = {
       id: uuidFrom(this.random(16)),
       owner: input.owner.toLowerCase(),
+      ownerKey: input.ownerKey ?? null,
       name: input.name.trim(),
       secretHash: hashToken(this.deps.key, secret),
       hint: tokenHint(secret),
@@ -90,8 +101,11 @@ export class TokenService {
     return { token, secret };
   }
 
-  /** The owner's tokens, newest first (expired ones included, so they can be seen and deleted). */
-  list(owner: string): Promise<TokenRecord[]> {
+  /**
+   * The owner's tokens, newest first (expired ones included, so they can be seen and deleted).
+   * Given as a TokenOwner (the caller), that is by their site user key, so a rename keeps them.
+   */
+  list(owner: string | TokenOwner): Promise<TokenRecord[]> {
     return this.deps.store.tokens.listByOwner(owner);
   }
 
@@ -104,7 +118,11 @@ export class TokenService {
   }
 
   /** Deletes one token; with `owner`, only if it belongs to them. False when nothing was deleted (→ 404). */
-  async delete(id: string, ctx: RequestContext, options: { owner?: string } = {}): Promise<boolean> {
+  async delete(
+    id: string,
+    ctx: RequestContext,
+    options: { owner?: string | TokenOwner } = {},
+  ): Promise<boolean> {
     const deleted = await this.deps.store.transaction(async (repos) => {
       const token = await repos.tokens.deleteById(id, options.owner);
       if (token) {
@@ -129,14 +147,14 @@ export class TokenService {
   }
 
   /** Deletes every token of a user (audited even when there were none); returns how many. */
-  async deleteAllForUser(owner: string, ctx: RequestContext): Promise<number> {
+  async deleteAllForUser(owner: string | TokenOwner, ctx: RequestContext): Promise<number> {
     const deleted = await this.deps.store.transaction(async (repos) => {
       const tokens = await repos.tokens.deleteByOwner(owner);
       await this.deps.audit.record(
         {
           actor: ctx.actor,
           action: 'tokens.deleted_all',
-          subjectUser: owner,
+          subjectUser: nameOf(owner).toLowerCase(),
           remoteIp: ctx.remoteIp,
           details: { count: tokens.length, tokens: tokens.map((t) => ({ id: t.id, name: t.name })) },
         },
@@ -146,7 +164,7 @@ export class TokenService {
     });
     const tokenIds = deleted.map((t) => t.id);
     this.deps.logger.info(
-      { owner: owner.toLowerCase(), actor: ctx.actor, count: tokenIds.length },
+      { owner: nameOf(owner).toLowerCase(), actor: ctx.actor, count: tokenIds.length },
       'tokens deleted',
     );
     if (tokenIds.length > 0) this.deps.events.emit('token.deleted', { tokenIds });
@@ -166,6 +184,19 @@ export class TokenService {
     const { token } = found;
     if (token.expiresAt && token.expiresAt.getTime() <= this.deps.clock().getTime()) return null;
     return token;
+  }
+
+  /**
+   * Binds a token to its owner's site user key (rows from before keys were stored) and files it
+   * under their current name (after a rename on the site). Never moves a token to another key:
+   * a row bound to a different key, or an unbound row under a different name, is left unchanged.
+   * Call it after a successful check whenever `ownerKey` is null or `owner` is not the name the
+   * site gave; a repeated call changes nothing.
+   */
+  async bindOwner(tokenId: string, owner: TokenOwner): Promise<void> {
+    const bound = await this.deps.store.transaction((repos) => repos.tokens.bindOwner(tokenId, owner));
+    if (bound) this.deps.logger.info({ tokenId, owner: owner.username.toLowerCase() }, 'token owner bound');
+    else this.deps.logger.warn({ tokenId, owner: owner.username.toLowerCase() }, 'token owner not bound');
   }
 
   /** Records a use; callers batch this (at most once a minute per token). */

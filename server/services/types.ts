@@ -6,8 +6,13 @@ export type TokenScope = 'read-only' | 'read-write';
 
 export interface TokenRecord {
   id: string;
-  /** Lower-cased site username. */
+  /** Lower-cased site username (the current one once the token was checked after a rename). */
   owner: string;
+  /**
+   * The owner's immutable site user key (Jira `key`, Confluence `userKey`), stored exactly as the
+   * site spells it; null for tokens from before keys were stored, until their next successful check.
+   */
+  ownerKey: string | null;
   name: string;
   scope: TokenScope;
   /** Addresses or CIDR ranges; empty allows every client address. */
@@ -28,8 +33,19 @@ export interface RequestContext {
   remoteIp: string | null;
 }
 
+/** A site user as tokens refer to them: the key decides, the name is what people see. */
+export interface TokenOwner {
+  username: string;
+  key: string;
+}
+
 export interface CreateTokenInput {
   owner: string;
+  /**
+   * The owner's site user key, from the same directory answer that gave `owner`. The routes always
+   * pass it; without it (tests, seeding) the token is bound by name at its first successful check.
+   */
+  ownerKey?: string;
   name: string;
   validity: Validity;
   scope?: TokenScope;

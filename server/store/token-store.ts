@@ -1,15 +1,19 @@
 // The tokens table. Owners and creators are stored lower-cased, so comparisons are exact matches.
+// The owner's site user key is stored as the site spells it: it is an identifier, not a name.
 import type { Knex } from 'knex';
-import type { Page, PageOf, TokenFilter, TokenRecord, TokenScope } from '../services/types.ts';
+import type { Page, PageOf, TokenFilter, TokenOwner, TokenRecord, TokenScope } from '../services/types.ts';
 import { countOf, fromMillis, fromMillisOrNull, toMillis, whereBetween, whereContains } from './columns.ts';
 
-export interface NewTokenRow extends Omit<TokenRecord, 'lastUsedAt' | 'lastUsedIp'> {
+export interface NewTokenRow extends Omit<TokenRecord, 'lastUsedAt' | 'lastUsedIp' | 'ownerKey'> {
   secretHash: string;
+  /** Absent only for rows seeded without a site (benchmarks); they are bound at their first check. */
+  ownerKey?: string | null;
 }
 
 export interface TokenRow {
   id: string;
   owner: string;
+  owner_key: string | null;
   name: string;
   secret_hash: string;
   hint: string;
@@ -25,6 +29,7 @@ export interface TokenRow {
 const PUBLIC_COLUMNS = [
   'id',
   'owner',
+  'owner_key',
   'name',
   'hint',
   'scope',
@@ -40,6 +45,7 @@ function mapRow(row: Omit<TokenRow, 'secret_hash'>): TokenRecord {
   return {
     id: row.id,
     owner: row.owner,
+    ownerKey: row.owner_key,
     name: row.name,
     scope: row.scope as TokenScope,
     ipAllowlist: JSON.parse(row.ip_allowlist) as string[],
@@ -56,6 +62,7 @@ function toRow(token: NewTokenRow): TokenRow {
   return {
     id: token.id,
     owner: token.owner.toLowerCase(),
+    owner_key: token.ownerKey ?? null,
     name: token.name,
     secret_hash: token.secretHash,
     hint: token.hint,
@@ -67,6 +74,20 @@ function toRow(token: NewTokenRow): TokenRow {
     last_used_ip: null,
     created_by: token.createdBy.toLowerCase(),
   };
+}
+
+/**
+ * Whose rows: a TokenOwner is the person (rows bound to their key, plus unbound rows under their
+ * name), so a renamed user keeps their tokens and a newcomer with an old name gets none of them.
+ * A bare name is the rows stored under that name, as the administrator's views show them.
+ */
+function whereOwner(query: Knex.QueryBuilder, owner: string | TokenOwner): Knex.QueryBuilder {
+  if (typeof owner === 'string') return query.where('owner', owner.toLowerCase());
+  return query.where((q) =>
+    q
+      .where('owner_key', owner.key)
+      .orWhere((unbound) => unbound.whereNull('owner_key').andWhere('owner', owner.username.toLowerCase())),
+  );
 }
 
 /** The lookup by secret hash as plain SQL, for the statement SQLite keeps prepared. */
@@ -105,11 +126,11 @@ export class TokenStore {
     return row ? { token: mapRow(row), secretHash: row.secret_hash } : null;
   }
 
-  async listByOwner(owner: string): Promise<TokenRecord[]> {
-    const rows = await this.db('tokens')
-      .select(PUBLIC_COLUMNS)
-      .where({ owner: owner.toLowerCase() })
-      .orderBy([{ column: 'created_at', order: 'desc' }, 'id']);
+  async listByOwner(owner: string | TokenOwner): Promise<TokenRecord[]> {
+    const rows = await whereOwner(this.db('tokens').select(PUBLIC_COLUMNS), owner).orderBy([
+      { column: 'created_at', order: 'desc' },
+      'id',
+    ]);
     return rows.map(mapRow);
   }
 
@@ -129,20 +150,41 @@ export class TokenStore {
   }
 
   /** Deletes one token (only the owner's when `owner` is given); returns what was deleted. */
-  async deleteById(id: string, owner?: string): Promise<TokenRecord | null> {
-    const where = owner === undefined ? { id } : { id, owner: owner.toLowerCase() };
-    const row = await this.db('tokens').select(PUBLIC_COLUMNS).where(where).first();
+  async deleteById(id: string, owner?: string | TokenOwner): Promise<TokenRecord | null> {
+    const mine = (query: Knex.QueryBuilder) =>
+      owner === undefined ? query.where({ id }) : whereOwner(query.where({ id }), owner);
+    const row = await mine(this.db('tokens').select(PUBLIC_COLUMNS)).first();
     if (!row) return null;
-    await this.db('tokens').where(where).delete();
+    await mine(this.db('tokens')).delete();
     return mapRow(row);
   }
 
   /** Deletes every token of a user; returns what was deleted. */
-  async deleteByOwner(owner: string): Promise<TokenRecord[]> {
-    const where = { owner: owner.toLowerCase() };
-    const rows = await this.db('tokens').select(PUBLIC_COLUMNS).where(where);
-    if (rows.length > 0) await this.db('tokens').where(where).delete();
+  async deleteByOwner(owner: string | TokenOwner): Promise<TokenRecord[]> {
+    const rows = await whereOwner(this.db('tokens').select(PUBLIC_COLUMNS), owner);
+    if (rows.length > 0) await whereOwner(this.db('tokens'), owner).delete();
     return rows.map(mapRow);
+  }
+
+  /**
+   * Binds a token to its owner's key and files it under their current name. A row without a key
+   * is bound only under the name it already has (the site's answer for that name); a bound row
+   * only ever follows its own key, so no call can hand a token to someone else. The owner's other
+   * bound tokens take the new name too. True when the token now carries `owner.key`.
+   */
+  async bindOwner(id: string, owner: TokenOwner): Promise<boolean> {
+    const name = owner.username.toLowerCase();
+    const bound = await this.db('tokens')
+      .where({ id })
+      .where((q) =>
+        q
+          .where('owner_key', owner.key)
+          .orWhere((unbound) => unbound.whereNull('owner_key').andWhere('owner', name)),
+      )
+      .update({ owner_key: owner.key, owner: name });
+    if (bound === 0) return false;
+    await this.db('tokens').where({ owner_key: owner.key }).whereNot({ owner: name }).update({ owner: name });
+    return true;
   }
 
   async recordUse(id: string, ip: string | null, at: Date): Promise<void> {

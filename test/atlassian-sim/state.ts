@@ -49,6 +49,11 @@ export class SimState {
     if (!active) this.sessions.destroyFor(u.name);
   }
 
+  /** Deletes a user as the products do: their sessions end with them (the keys are never reused). */
+  deleteUser(user: string): void {
+    this.sessions.destroyFor(this.directory.remove(user).name);
+  }
+
   addToGroup(user: string, group: string): void {
     this.directory.require(user).groups.add(group);
     this.directory.groups.add(group);

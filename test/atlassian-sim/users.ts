@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Product } from './flavours.ts';
 
 // The seed directory of every simulated site. Passwords equal user names (demo only).
@@ -49,9 +49,17 @@ export function adminGroupName(product: Product): string {
   return product === 'jira' ? 'jira-administrators' : 'confluence-administrators';
 }
 
+export interface NewUser {
+  displayName?: string;
+  active?: boolean;
+  groups?: string[];
+}
+
 export class Directory {
   readonly users = new Map<string, SimUser>();
   readonly groups = new Set<string>();
+  /** Jira numbers new users' keys upwards and never hands out a key again, deleted users' included. */
+  private nextJiraId = 10100 + SEEDS.length;
 
   constructor(readonly product: Product) {
     this.groups
@@ -75,6 +83,50 @@ export class Directory {
         logins: { count: 0 },
       });
     });
+  }
+
+  /**
+   * A user created now: a fresh key in both products (Jira `JIRAUSER1xxxx`, Confluence 32 random hex
+   * characters), so a new user given a deleted user's name is a different user. The password is the name.
+   */
+  add(name: string, options: NewUser = {}): SimUser {
+    if (this.get(name)) throw new Error(`simulator user exists already: ${name}`);
+    const groups = new Set([usersGroupName(this.product), ...(options.groups ?? [])]);
+    for (const group of groups) this.groups.add(group);
+    const user: SimUser = {
+      name,
+      jiraKey: `JIRAUSER${this.nextJiraId++}`,
+      confluenceKey: randomBytes(16).toString('hex'),
+      displayName: options.displayName ?? name,
+      email: `${name.toLowerCase()}@example.com`,
+      password: name,
+      active: options.active ?? true,
+      groups,
+      colorMode: 'light',
+      logins: { count: 0 },
+    };
+    this.users.set(name.toLowerCase(), user);
+    return user;
+  }
+
+  /**
+   * Renames a user as both products' user management does: the keys, the password, the groups and
+   * everything else stay; only the name changes.
+   */
+  rename(from: string, to: string): SimUser {
+    const user = this.require(from);
+    if (this.get(to) && this.get(to) !== user) throw new Error(`simulator user exists already: ${to}`);
+    this.users.delete(user.name.toLowerCase());
+    user.name = to;
+    this.users.set(to.toLowerCase(), user);
+    return user;
+  }
+
+  /** Deletes a user; their keys are never given to anyone else. */
+  remove(name: string): SimUser {
+    const user = this.require(name);
+    this.users.delete(user.name.toLowerCase());
+    return user;
   }
 
   /** User names are case-insensitive in both products. */

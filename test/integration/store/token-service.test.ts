@@ -21,6 +21,7 @@ describe.each(DATABASES)('TokenService on $name', ({ open }) => {
     expect(token).toEqual({
       id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
       owner: 'alice',
+      ownerKey: null,
       name: 'CI pipeline',
       scope: 'read-write',
       ipAllowlist: [],
