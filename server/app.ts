@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import { type AuthzEndpoints, authzEndpoints } from './authz/endpoints.ts';
+import { SECURITY_HEADERS } from './authz/http.ts';
+import { isPlainPath } from './authz/paths.ts';
 import type { Config } from './config.ts';
 import type { CompanionDeps } from './deps.ts';
 import { errorHandler } from './errors.ts';
@@ -42,8 +44,37 @@ export class CompanionApp extends Koa {
     const authz = this.authzEndpoints;
     const answered = Promise.resolve();
     // Koa's listener type admits HTTP/2 objects too; the companion serves HTTP/1.1 only.
-    return (req, res) => (authz(req as IncomingMessage, res as ServerResponse) ? answered : koa(req, res));
+    return (req, res) => {
+      if (!isPlainPath(req.url ?? '')) {
+        refuseTarget(res as ServerResponse);
+        return answered;
+      }
+      return authz(req as IncomingMessage, res as ServerResponse) ? answered : koa(req, res);
+    };
   }
+}
+
+const UNPLAIN_TARGET = JSON.stringify({
+  error: {
+    code: 'bad_request',
+    message: 'The request path must not contain dot segments, empty segments or encoded slashes or dots.',
+  },
+});
+
+/**
+ * A target with dot segments, `//` or encoded `/`, `.` or `\` is refused before any routing: a
+ * proxy may match its normalised form while forwarding the raw one, which once reached the
+ * validation endpoints through `/api-token-auth/authz/ext-authz/../../x`.
+ */
+function refuseTarget(res: ServerResponse): void {
+  res.writeHead(400, [
+    ...SECURITY_HEADERS,
+    'Content-Type',
+    'application/json; charset=utf-8',
+    'Content-Length',
+    String(Buffer.byteLength(UNPLAIN_TARGET)),
+  ]);
+  res.end(UNPLAIN_TARGET);
 }
 
 export function createApp(deps: CompanionDeps): CompanionApp {
@@ -59,22 +90,11 @@ export function createApp(deps: CompanionDeps): CompanionApp {
   // Forwarding headers are never trusted by Koa itself; the client address comes from the
   // settings' trusted-proxy rules (server/authz/client-ip.ts).
   app.proxy = false;
-  // A token used on the management API is throttled and noted like one checked by a proxy.
+  // Credentials on the management API are judged by the validation plane's core.
   const managementGuard = [
     originCheck({ allowedOrigins: deps.config.allowedOrigins }),
     jsonBody({ limit: BODY_LIMIT }),
-    identify({
-      directory: deps.directory,
-      verifyToken: (secret) => deps.tokens.verify(secret),
-      settings: () => deps.settings.get(),
-      permissions: () => deps.permissions.get(),
-      tokenUse: {
-        addressBlockedFor: (ip) => authz.throttle.addressBlockedFor(ip),
-        userBlockedFor: (username) => authz.throttle.userBlockedFor(username),
-        recordFailure: (ip, username) => authz.throttle.recordFailure(ip, username),
-        noteUse: (tokenId, ip) => authz.noteTokenUse(tokenId, ip),
-      },
-    }),
+    identify({ directory: deps.directory, authz, permissions: () => deps.permissions.get() }),
   ];
   app.use(requestContext({ logger: deps.logger, quietPrefix: `${deps.config.basePath}/authz/` }));
   // Outside the error handler, so error responses carry the headers too.

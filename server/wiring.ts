@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { AuthzService } from './authz/authz-service.ts';
+import { tokenPaths } from './authz/paths.ts';
 import { adminGroupsFor, type Config, ConfigError } from './config.ts';
 import type { CompanionDeps } from './deps.ts';
 import { createDirectory, createSiteClient, detectProduct } from './directory/index.ts';
@@ -84,7 +85,13 @@ export async function wireCompanion(config: Config, overrides: CompanionOverride
       adminGroups: adminGroupsFor(config, product),
       clock,
     });
-    const authz = new AuthzService({ ...services, directory, logger, clock });
+    const authz = new AuthzService({
+      ...services,
+      directory,
+      logger,
+      clock,
+      tokenPathAllowed: tokenPaths(product, new URL(config.siteUrl).pathname),
+    });
     hooks.push(() => authz.close());
     const deps: CompanionDeps = {
       config,

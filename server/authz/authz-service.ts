@@ -21,8 +21,10 @@ import { addressKeyOf, Throttle, type ThrottleOptions } from './throttle.ts';
 import { OTHER_KEYS, ThrottledRefusals, type ThrottledSummary } from './throttled-refusals.ts';
 
 export interface AuthzServiceDeps {
-  tokens: Pick<TokenService, 'verify' | 'recordUse'>;
-  directory: Pick<Directory, 'lookupUser'>;
+  tokens: Pick<TokenService, 'verify' | 'recordUse' | 'bindOwner'>;
+  directory: Pick<Directory, 'lookupUser' | 'lookupUserByKey'>;
+  /** Where tokens may be used on the site (server/authz/paths.ts tokenPaths). */
+  tokenPathAllowed(target: string): boolean;
   settings: { get(): Promise<Settings> };
   permissions: { get(): Promise<PermissionsDocument> };
   audit: { recordMany(entries: TimedAuditRecord[]): Promise<void> };
@@ -100,14 +102,25 @@ export class AuthzService {
           throw new UnavailableError('store-unavailable', { cause: err });
         }
       },
-      lookupUser: async (username) => {
+      lookupOwner: async (token) => {
         try {
-          return await deps.directory.lookupUser(username);
+          return token.ownerKey === null
+            ? await deps.directory.lookupUser(token.owner)
+            : await deps.directory.lookupUserByKey(token.ownerKey);
         } catch (err) {
           deps.logger.error({ err }, 'site directory unavailable');
           throw new UnavailableError('site-unavailable', { cause: err });
         }
       },
+      bindOwner: async (token, owner) => {
+        try {
+          await deps.tokens.bindOwner(token.id, { username: owner.username, key: owner.key });
+        } catch (err) {
+          deps.logger.error({ err }, 'token store unavailable');
+          throw new UnavailableError('store-unavailable', { cause: err });
+        }
+      },
+      tokenPathAllowed: deps.tokenPathAllowed,
       mayUseTokens: (user) => evaluatePermissions((this.#snapshot as Snapshot).permissions, user).useTokens,
       cache: this.cache,
       throttle: this.throttle,
@@ -216,11 +229,6 @@ export class AuthzService {
       remoteIp: kind === 'address' && named ? key : null,
       details: { reason: 'throttled', kind, key, refused, since: since.toISOString() },
     });
-  }
-
-  /** Notes a token's use outside the proxy endpoints (the management API), batched like theirs. */
-  noteTokenUse(tokenId: string, clientIp: string | null): void {
-    this.#lastUsed.note(tokenId, clientIp, this.#deps.clock());
   }
 
   /** Writes pending last-used times and stops listening; the server's shutdown hook. */

@@ -8,15 +8,19 @@ export type MalformedReason =
   | 'bad-base64'
   | 'no-colon'
   | 'empty-username'
-  | 'bad-token-checksum';
+  | 'bad-token-checksum'
+  | 'two-tokens'
+  | 'mixed-credentials'
+  | 'token-in-query';
 
 /**
  * What an Authorization header carries. The password of a Basic credential is never kept:
- * nothing after this point needs it, so nothing can log it.
+ * nothing after this point needs it, so nothing can log it. A Basic token sent in the user-name
+ * field (`curl -u ata_…:`, GitHub's habit) claims no user name: `username` is null.
  */
 export type Credential =
   | { kind: 'none' }
-  | { kind: 'basic-token'; username: string; secret: string }
+  | { kind: 'basic-token'; username: string | null; secret: string }
   | { kind: 'bearer-token'; secret: string }
   | { kind: 'basic-password'; username: string }
   | { kind: 'bearer-other' }
@@ -45,15 +49,34 @@ function classifySecret(secret: string): 'token' | 'broken-token' | 'other' {
   return secret.startsWith(TOKEN_PREFIX) ? 'broken-token' : 'other';
 }
 
+/**
+ * A user-name field that looks like one of our tokens, in any case and with any surrounding
+ * space: it is a token attempt, so it is never passed on as a login name, logged or audited.
+ */
+const tokenLikeUsername = (username: string) => username.trim().toLowerCase().startsWith(TOKEN_PREFIX);
+
+/** `ata_…:` or `ata_…:anything`: the token is the user-name field, the password is ignored. */
+function tokenInUsername(username: string, password: string): Credential {
+  if (classifySecret(password) !== 'other') return malformed('two-tokens');
+  const secret = username.trim();
+  return classifySecret(secret) === 'token'
+    ? { kind: 'basic-token', username: null, secret }
+    : malformed('bad-token-checksum');
+}
+
 function parseBasic(param: string): Credential {
   if (param.length % 4 !== 0 || !BASE64.test(param)) return malformed('bad-base64');
   const decoded = Buffer.from(param, 'base64').toString('utf8');
   if (CONTROL.test(decoded)) return malformed('invalid-characters');
   const colon = decoded.indexOf(':');
-  if (colon < 0) return malformed('no-colon');
+  if (colon < 0) {
+    // A bare token without the colon is still a token attempt, not a malformed password.
+    return tokenLikeUsername(decoded) ? tokenInUsername(decoded, '') : malformed('no-colon');
+  }
   const username = decoded.slice(0, colon);
-  if (username.trim() === '') return malformed('empty-username');
   const secret = decoded.slice(colon + 1);
+  if (tokenLikeUsername(username)) return tokenInUsername(username, secret);
+  if (username.trim() === '') return malformed('empty-username');
   switch (classifySecret(secret)) {
     case 'token':
       return { kind: 'basic-token', username, secret };
@@ -106,4 +129,50 @@ export function authorizationValues(rawHeaders: readonly string[]): string[] {
     if (name.length === 13 && name.toLowerCase() === 'authorization') values.push(rawHeaders[i + 1] ?? '');
   }
   return values;
+}
+
+/** A token attempt: our token, or something meant to be one. Counted by the throttle. */
+export function isTokenAttempt(credential: Credential): boolean {
+  switch (credential.kind) {
+    case 'basic-token':
+    case 'bearer-token':
+      return true;
+    case 'malformed':
+      return credential.reason === 'bad-token-checksum' || credential.reason === 'two-tokens';
+    default:
+      return false;
+  }
+}
+
+// Seraph (Jira, Confluence) logs in from these request parameters on any URL.
+const QUERY_USERNAME = 'os_username';
+const QUERY_PASSWORD = 'os_password';
+// Cheap test first: almost no REST call has a query that could hold them.
+const MAYBE_QUERY_CREDENTIAL = /os|%/i;
+
+/**
+ * The credential a request target carries in its query (`?os_username=…&os_password=…`), which
+ * the site accepts like password Basic, or null. Names are matched without regard to case and
+ * after percent-decoding, as a proxy cannot know how the site's servlet container reads them. A
+ * token in the query is refused outright: URLs end up in access logs and browser histories.
+ */
+export function queryCredential(target: string): Credential | null {
+  const start = target.indexOf('?');
+  if (start < 0) return null;
+  const query = target.slice(start + 1);
+  if (!MAYBE_QUERY_CREDENTIAL.test(query)) return null;
+  let username: string | null = null;
+  let found = false;
+  for (const [name, value] of new URLSearchParams(query)) {
+    const lower = name.toLowerCase();
+    if (lower !== QUERY_USERNAME && lower !== QUERY_PASSWORD) continue;
+    found = true;
+    if (value.trim().toLowerCase().startsWith(TOKEN_PREFIX)) return malformed('token-in-query');
+    if (lower === QUERY_USERNAME) username ??= value;
+  }
+  if (!found) return null;
+  if (username === null || CONTROL.test(username) || username.trim() === '') {
+    return { kind: 'basic-password', username: '' };
+  }
+  return { kind: 'basic-password', username };
 }

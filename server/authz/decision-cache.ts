@@ -22,13 +22,15 @@ interface Entry {
  * to use tokens), so repeated calls skip parsing the credential, the store and the site. Only
  * positives are kept, so a flood of wrong tokens cannot fill it. Entries are found by the
  * request's Authorization value, which holds the token; keys are keyed hashes of that value under
- * a key that lives only in this process, so the secret itself is never held. Changes in this
- * process drop entries at once, which is what makes a deleted token fail on the very next request.
+ * a key that lives only in this process, so the secret itself is never held. One token has as
+ * many entries as it has spellings (`Bearer T`, `alice:T`, `ALICE:T`…); every one of them is
+ * found by the token's id, and changes in this process drop them all at once: that is what makes
+ * a deleted token fail on the very next request, whichever way it is written.
  */
 export class DecisionCache {
   readonly #key = randomBytes(32).toString('base64');
   readonly #entries = new Map<string, Entry>();
-  readonly #keyByTokenId = new Map<string, string>();
+  readonly #keysByTokenId = new Map<string, Set<string>>();
   readonly #clock: () => Date;
   readonly #ttlMs: number;
   readonly #maxEntries: number;
@@ -68,16 +70,22 @@ export class DecisionCache {
       const oldest = this.#entries.entries().next().value;
       if (oldest) this.#delete(oldest[0], oldest[1]);
     }
+    const previous = this.#entries.get(key);
+    if (previous !== undefined) this.#delete(key, previous);
     this.#entries.set(key, { resolved, expiresAt: this.#clock().getTime() + this.#ttlMs });
-    this.#keyByTokenId.set(resolved.token.id, key);
+    const id = resolved.token.id;
+    let keys = this.#keysByTokenId.get(id);
+    if (keys === undefined) {
+      keys = new Set();
+      this.#keysByTokenId.set(id, keys);
+    }
+    keys.add(key);
   }
 
   invalidateTokens(tokenIds: readonly string[]): void {
     for (const id of tokenIds) {
-      const key = this.#keyByTokenId.get(id);
-      const entry = key === undefined ? undefined : this.#entries.get(key);
-      if (key !== undefined && entry !== undefined) this.#delete(key, entry);
-      this.#keyByTokenId.delete(id);
+      for (const key of this.#keysByTokenId.get(id) ?? []) this.#entries.delete(key);
+      this.#keysByTokenId.delete(id);
     }
   }
 
@@ -92,7 +100,7 @@ export class DecisionCache {
 
   clear(): void {
     this.#entries.clear();
-    this.#keyByTokenId.clear();
+    this.#keysByTokenId.clear();
   }
 
   /** Drops what a change makes stale; returns the function that stops listening. */
@@ -116,7 +124,9 @@ export class DecisionCache {
 
   #delete(key: string, entry: Entry): void {
     this.#entries.delete(key);
-    if (this.#keyByTokenId.get(entry.resolved.token.id) === key)
-      this.#keyByTokenId.delete(entry.resolved.token.id);
+    const id = entry.resolved.token.id;
+    const keys = this.#keysByTokenId.get(id);
+    keys?.delete(key);
+    if (keys?.size === 0) this.#keysByTokenId.delete(id);
   }
 }

@@ -1,5 +1,11 @@
 import type { HeaderSource } from './client-ip.ts';
-import { type Credential, MAX_AUTHORIZATION_LENGTH, parseAuthorization } from './credentials.ts';
+import {
+  type Credential,
+  isTokenAttempt,
+  MAX_AUTHORIZATION_LENGTH,
+  parseAuthorization,
+  queryCredential,
+} from './credentials.ts';
 import type { AuthzPolicy } from './policy.ts';
 import { type DenyReason, type Reason, statusFor } from './reasons.ts';
 
@@ -12,8 +18,14 @@ export interface AuthzRequest {
   authorization: readonly string[];
   /** The TCP peer of whoever asked us (the proxy), or the remote address a plugin reports. */
   peer: string | undefined;
-  /** Where the client-IP header is read from (the only header the engine reads besides Authorization). */
+  /** Request headers: the client-IP header and the method-override headers are read from it. */
   headers: HeaderSource;
+  /**
+   * Who is asking: a proxy or plugin about a request for the site (the default), or the
+   * companion's own management API about a request to it. Only site requests have path rules
+   * and query credentials.
+   */
+  plane?: 'site' | 'companion';
 }
 
 export type Mode = 'session' | 'token' | 'password' | 'passthrough';
@@ -27,10 +39,14 @@ export interface TokenFacts {
   scope: Scope;
   ipAllowlist: readonly string[];
   expiresAt: Date | null;
+  /** The site's immutable key of the owner; null for a token not yet bound (older rows). */
+  ownerKey: string | null;
 }
 
 export interface SiteUser {
   username: string;
+  /** The site's immutable user key (Jira `key`, Confluence `userKey`). */
+  key: string;
   active: boolean;
   groups: readonly string[];
   isAdmin: boolean;
@@ -52,7 +68,16 @@ export interface Decision {
   user: string | null;
   reason: Reason;
   clientIp: string | null;
-  token?: { id: string; name: string; expiresAt: Date | null; scope: Scope };
+  token?: {
+    id: string;
+    name: string;
+    expiresAt: Date | null;
+    /** The scope in force: the token's, or read-only when the settings force it. */
+    scope: Scope;
+    ipAllowlist: readonly string[];
+  };
+  /** An allowed token's owner, as the site knows them. */
+  owner?: SiteUser;
   retryAfterSeconds?: number;
   /** With reason `throttled`: whether the client address or the claimed name is blocked. */
   throttledBy?: 'address' | 'user';
@@ -63,8 +88,15 @@ export interface DecisionPorts {
   policy(): AuthzPolicy;
   /** The token if it exists and has not expired, else null. May throw when the store is down. */
   verifyToken(secret: string): Promise<TokenFacts | null>;
-  /** The user as the site knows them, read with the service credential. Throws when the site is down. */
-  lookupUser(username: string): Promise<SiteUser | null>;
+  /**
+   * The token's owner as the site knows them, read with the service credential: by the owner's
+   * user key when the token has one, else by name. Throws when the site is down.
+   */
+  lookupOwner(token: TokenFacts): Promise<SiteUser | null>;
+  /** Stores the owner's key on a token that has none, and the owner's new name after a rename. */
+  bindOwner(token: TokenFacts, owner: SiteUser): Promise<void>;
+  /** Whether a token may be used on this site path (server/authz/paths.ts). */
+  tokenPathAllowed(target: string): boolean;
   mayUseTokens(user: SiteUser): boolean;
   /**
    * Positive results only, under the request's Authorization value, so a hit skips parsing the
@@ -110,18 +142,33 @@ function modeOf(credential: Credential): Mode | null {
     case 'other-scheme':
       return 'passthrough';
     case 'malformed':
-      return credential.reason === 'bad-token-checksum' ? 'token' : null;
+      return isTokenAttempt(credential) ? 'token' : null;
   }
 }
 
 const claimedUser = (credential: Credential): string | null =>
-  credential.kind === 'basic-token' || credential.kind === 'basic-password' ? credential.username : null;
+  credential.kind === 'basic-token' || credential.kind === 'basic-password'
+    ? credential.username || null
+    : null;
+
+// Headers that make a framework treat a GET or POST as another method.
+const METHOD_OVERRIDES = ['x-http-method-override', 'x-method-override'];
+
+function hasMethodOverride(headers: HeaderSource): boolean {
+  const read = typeof headers === 'function' ? headers : (name: string) => headers[name];
+  return METHOD_OVERRIDES.some((name) => read(name) !== undefined);
+}
 
 const sameUser = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 type TokenCredential = Extract<Credential, { kind: 'basic-token' | 'bearer-token' }>;
 
-/** The expensive part of a token decision (store and site), cached when it comes out positive. */
+/**
+ * The expensive part of a token decision (store and site), cached when it comes out positive.
+ * The owner is found by the immutable user key the token is bound to, so a renamed user keeps
+ * their tokens and a new user with an old name never inherits them; a token not yet bound is
+ * bound to the owner found by name at its first successful check.
+ */
 async function resolveToken(
   credential: TokenCredential,
   authorization: string,
@@ -129,14 +176,18 @@ async function resolveToken(
 ): Promise<ResolvedToken | 'invalid-token' | 'token-user-mismatch' | 'user-inactive' | 'permission-denied'> {
   const token = await ports.verifyToken(credential.secret);
   if (token === null) return 'invalid-token';
-  // Checked before asking the site, so a stranger's guesses never cost a directory call.
-  if (credential.kind === 'basic-token' && !sameUser(credential.username, token.owner)) {
+  const claimed = credential.kind === 'basic-token' ? credential.username : null;
+  // An unbound token is found by name: a wrong name is refused before the site is asked.
+  if (token.ownerKey === null && claimed !== null && !sameUser(claimed, token.owner)) {
     return 'token-user-mismatch';
   }
-  const user = await ports.lookupUser(token.owner);
+  const user = await ports.lookupOwner(token);
   if (user === null || !user.active) return 'user-inactive';
+  if (token.ownerKey !== null && user.key !== token.ownerKey) return 'user-inactive';
+  if (claimed !== null && !sameUser(claimed, user.username)) return 'token-user-mismatch';
   if (!ports.mayUseTokens(user)) return 'permission-denied';
-  const resolved = { token, user, claimed: credential.kind === 'basic-token' ? credential.username : null };
+  if (token.ownerKey === null || !sameUser(token.owner, user.username)) await ports.bindOwner(token, user);
+  const resolved = { token, user, claimed };
   ports.cache.set(authorization, resolved);
   return resolved;
 }
@@ -187,14 +238,17 @@ function allowResolved(
   if (token.expiresAt !== null && token.expiresAt.getTime() <= ports.clock().getTime()) {
     return failed(at, 'invalid-token', ports);
   }
-  if (at.claimed !== null && !sameUser(at.claimed, token.owner)) {
+  if (at.claimed !== null && !sameUser(at.claimed, user.username)) {
     return failed(at, 'token-user-mismatch', ports);
   }
   if (token.ipAllowlist.length > 0 && !policy.tokenAddressAllowed(token.ipAllowlist, at.clientIp)) {
     return refuse(at, 'token-ip-not-allowed', user.username);
   }
   const scope: Scope = policy.forceReadOnlyScope ? 'read-only' : token.scope;
-  if (scope === 'read-only' && !READ_METHODS.has(request.method.toUpperCase())) {
+  if (
+    scope === 'read-only' &&
+    (!READ_METHODS.has(request.method.toUpperCase()) || hasMethodOverride(request.headers))
+  ) {
     return refuse(at, 'scope-read-only', user.username);
   }
   return {
@@ -204,7 +258,14 @@ function allowResolved(
     user: user.username,
     reason: 'ok',
     clientIp: at.clientIp,
-    token: { id: token.id, name: token.name, expiresAt: token.expiresAt, scope },
+    token: {
+      id: token.id,
+      name: token.name,
+      expiresAt: token.expiresAt,
+      scope,
+      ipAllowlist: token.ipAllowlist,
+    },
+    owner: user,
   };
 }
 
@@ -233,13 +294,25 @@ async function resolveAndDecide(
 
 /**
  * What every request with a credential passes first: the global allowlist (whatever the kind of
- * credential), then, for a token attempt, the per-address throttle. Undefined: go on.
+ * credential), then, for a token attempt, the per-address throttle and, on the site, the paths
+ * tokens may be used on (before the store is asked: a token is no key to web pages, valid or
+ * not). Undefined: go on.
  */
-function screen(policy: AuthzPolicy, ports: DecisionPorts, at: Refusing, tokenAttempt: boolean) {
+function screen(
+  request: AuthzRequest,
+  policy: AuthzPolicy,
+  ports: DecisionPorts,
+  at: Refusing,
+  tokenAttempt: boolean,
+) {
   if (!policy.addressAllowed(at.clientIp))
     return refuse(at, at.clientIp === null ? 'client-ip-unknown' : 'ip-not-allowed');
-  const wait = tokenAttempt ? ports.throttle.addressBlockedFor(at.clientIp) : 0;
-  return wait > 0 ? throttled(at, wait, 'address') : undefined;
+  if (!tokenAttempt) return undefined;
+  const wait = ports.throttle.addressBlockedFor(at.clientIp);
+  if (wait > 0) return throttled(at, wait, 'address');
+  return request.plane === 'companion' || ports.tokenPathAllowed(request.path)
+    ? undefined
+    : refuse(at, 'path-not-allowed');
 }
 
 /** A positive result for exactly this Authorization value, if one is cached. */
@@ -256,34 +329,33 @@ function cachedToken(authorization: readonly string[], ports: DecisionPorts): Re
  * was a measurable share of its cost. Never throws.
  */
 export function decide(request: AuthzRequest, ports: DecisionPorts): Decision | Promise<Decision> {
+  const onSite = request.plane !== 'companion';
   // A token seen valid moments ago: only the per-request rules are left to check.
   const known = cachedToken(request.authorization, ports);
-  if (known !== undefined) {
+  if (known !== undefined && (!onSite || queryCredential(request.path) === null)) {
     const policy = ports.policy();
     const clientIp = policy.clientIp(request.peer, request.headers);
     const at: Refusing = { mode: 'token', claimed: known.claimed, clientIp };
-    return screen(policy, ports, at, true) ?? allowResolved(request, ports, policy, at, known);
+    return screen(request, policy, ports, at, true) ?? allowResolved(request, ports, policy, at, known);
   }
 
-  const credential = parseAuthorization(request.authorization);
+  const credential = credentialOf(request, onSite);
   if (credential.kind === 'none') {
-    return { decision: 'allow', status: 200, mode: 'session', user: null, reason: 'ok', clientIp: null };
+    const clientIp = onSite ? null : ports.policy().clientIp(request.peer, request.headers);
+    return { decision: 'allow', status: 200, mode: 'session', user: null, reason: 'ok', clientIp };
   }
   const policy = ports.policy();
   const mode = modeOf(credential);
   const claimed = claimedUser(credential);
   const clientIp = policy.clientIp(request.peer, request.headers);
   const at: Refusing = { mode, claimed, clientIp };
-  const isTokenAttempt =
-    credential.kind === 'basic-token' ||
-    credential.kind === 'bearer-token' ||
-    (credential.kind === 'malformed' && credential.reason === 'bad-token-checksum');
-  const screened = screen(policy, ports, at, isTokenAttempt);
+  const tokenAttempt = isTokenAttempt(credential);
+  const screened = screen(request, policy, ports, at, tokenAttempt);
   if (screened !== undefined) return screened;
 
   switch (credential.kind) {
     case 'malformed':
-      return isTokenAttempt ? failed(at, credential.reason, ports) : refuse(at, credential.reason);
+      return tokenAttempt ? failed(at, credential.reason, ports) : refuse(at, credential.reason);
     case 'basic-password':
       return policy.passwordBasicAuth
         ? { decision: 'allow', status: 200, mode, user: claimed, reason: 'ok', clientIp }
@@ -295,4 +367,16 @@ export function decide(request: AuthzRequest, ports: DecisionPorts): Decision | 
     case 'bearer-token':
       return resolveAndDecide(request, ports, policy, credential, at);
   }
+}
+
+/**
+ * The request's one credential: its Authorization header, or, on the site, the login parameters
+ * of its query (Seraph's `os_username`/`os_password`), checked like password Basic. Both at
+ * once are refused: the site would pick one, and not necessarily the one checked here.
+ */
+function credentialOf(request: AuthzRequest, onSite: boolean): Credential {
+  const header = parseAuthorization(request.authorization);
+  const query = onSite ? queryCredential(request.path) : null;
+  if (query === null) return header;
+  return header.kind === 'none' ? query : { kind: 'malformed', reason: 'mixed-credentials' };
 }

@@ -167,6 +167,9 @@ export function writeDecision(
       allow.push(EXPIRATION_HEADER, decision.token?.expiresAt?.toISOString() ?? 'never');
     }
     if (protocol.allowHeaders) allow.push(...protocol.allowHeaders(decision, headers));
+    // An explicit length: without it Node sends the empty body chunked, and nginx then drops
+    // the upstream connection instead of keeping it alive (a new TCP connection per check).
+    allow.push('Content-Length', '0');
     res.writeHead(200, allow as string[]);
     res.end();
     return;

@@ -2,26 +2,50 @@ import type { MalformedReason } from './credentials.ts';
 
 export type AuditAction = 'auth.succeeded' | 'auth.failed' | 'auth.ip_denied' | 'auth.permission_denied';
 
+/**
+ * One row per outcome of a token, password or session check, whichever plane asked: the status a
+ * proxy protocol answers, the error code the management API answers with (the same status), the
+ * audit action, and the message. nginx `auth_request` can only say 401 or 403, so its endpoint
+ * maps the others to 403 (server/authz/http.ts); every other plane answers the status as it is.
+ */
 interface ReasonRule {
   status: 401 | 403 | 429 | 503;
+  /** The management API's `error.code`. */
+  code: string;
   audit: AuditAction;
   message: string;
 }
 
-const unauthenticated = (message: string): ReasonRule => ({ status: 401, audit: 'auth.failed', message });
-const ipDenied = (message: string): ReasonRule => ({ status: 403, audit: 'auth.ip_denied', message });
-const forbidden = (message: string): ReasonRule => ({
+const unauthenticated = (message: string): ReasonRule => ({
+  status: 401,
+  code: 'unauthorized',
+  audit: 'auth.failed',
+  message,
+});
+const ipDenied = (message: string): ReasonRule => ({
   status: 403,
+  code: 'ip_denied',
+  audit: 'auth.ip_denied',
+  message,
+});
+const forbidden = (code: string, message: string): ReasonRule => ({
+  status: 403,
+  code,
   audit: 'auth.permission_denied',
   message,
 });
-const unavailable = (message: string): ReasonRule => ({ status: 503, audit: 'auth.failed', message });
+const unavailable = (message: string): ReasonRule => ({
+  status: 503,
+  code: 'service_unavailable',
+  audit: 'auth.failed',
+  message,
+});
 
 /**
- * Every reason a request can be refused for, with its status: 401 (send other credentials)
- * when the credential proves nothing, 403 when it proves who is calling but the rules say no.
- * The names are the machine-readable `X-Api-Token-Auth-Reason` values; the messages go into the
- * short JSON body and never name a secret.
+ * Every reason a request can be refused for: 401 (send other credentials) when the credential
+ * proves nothing, 403 when it proves who is calling but the rules say no. The names are the
+ * machine-readable `X-Api-Token-Auth-Reason` values; the messages go into the short JSON body
+ * and never name a secret.
  */
 const RULES = {
   'multiple-authorization-headers': unauthenticated('Send exactly one Authorization header.'),
@@ -32,21 +56,44 @@ const RULES = {
   'no-colon': unauthenticated('The Basic credential must be username:token.'),
   'empty-username': unauthenticated('The Basic credential has no username.'),
   'bad-token-checksum': unauthenticated('This is not a valid API token (mistyped or truncated?).'),
+  'two-tokens': unauthenticated('Send one API token: as username:token, or as the token alone.'),
+  'mixed-credentials': unauthenticated(
+    'Send credentials in the Authorization header or in the query, not in both.',
+  ),
+  'token-in-query': unauthenticated('Send API tokens in the Authorization header, never in the URL.'),
   'invalid-token': unauthenticated('The API token is unknown, expired or deleted.'),
   'token-user-mismatch': unauthenticated('The API token does not belong to this user.'),
-  'user-inactive': forbidden('The owner of this API token is not an active user of the site.'),
-  'permission-denied': forbidden('The owner of this API token is not allowed to use API tokens.'),
-  'scope-read-only': forbidden('This API token is read-only: only GET, HEAD and OPTIONS are allowed.'),
+  'user-inactive': forbidden(
+    'user_inactive',
+    'The owner of this API token is not an active user of the site.',
+  ),
+  'permission-denied': forbidden(
+    'permission_denied',
+    'The owner of this API token is not allowed to use API tokens.',
+  ),
+  'scope-read-only': forbidden(
+    'read_only_token',
+    'This API token is read-only: only GET, HEAD and OPTIONS are allowed, without method overrides.',
+  ),
+  'path-not-allowed': forbidden(
+    'path_not_allowed',
+    'API tokens work on the REST API and attachment downloads only, not on web pages.',
+  ),
   'password-auth-disabled': forbidden(
+    'password_auth_disabled',
     'Password authentication is switched off for REST calls: use an API token.',
   ),
   // A user name that cannot travel in an HTTP header (e.g. non-ASCII) cannot be asserted to the site.
-  'username-not-representable': forbidden('This user name cannot be passed on to the site in a header.'),
+  'username-not-representable': forbidden(
+    'username_not_representable',
+    'This user name cannot be passed on to the site in a header.',
+  ),
   'ip-not-allowed': ipDenied('Requests with credentials are not allowed from this address.'),
   'token-ip-not-allowed': ipDenied('This API token may not be used from this address.'),
   'client-ip-unknown': ipDenied('The client address could not be determined.'),
   throttled: {
     status: 429,
+    code: 'throttled',
     audit: 'auth.failed',
     message: 'Too many failed API token attempts: try again later.',
   },
@@ -64,6 +111,11 @@ export const DENY_REASONS = Object.keys(RULES) as DenyReason[];
 /** The HTTP status a refusal for this reason gets. */
 export function statusFor(reason: DenyReason): ReasonRule['status'] {
   return RULES[reason].status;
+}
+
+/** The management API's error code for this reason. */
+export function codeFor(reason: DenyReason): string {
+  return RULES[reason].code;
 }
 
 export function denial(reason: DenyReason): {

@@ -111,7 +111,9 @@ describe.each(DATABASES)('identity on %s', (db) => {
         .set('Cookie', adminCookie)
         .send({ ...settings, passwordBasicAuth: false })
         .expect(200);
-      const refused = await h.http.get(api('/me')).set('Authorization', basic('carol', 'carol')).expect(401);
+      // 403 as on the proxies' plane: the credential is fine, the rules say no.
+      const refused = await h.http.get(api('/me')).set('Authorization', basic('carol', 'carol')).expect(403);
+      expect(refused.body.error.code).toBe('password_auth_disabled');
       expect(refused.body.error.message).toMatch(/password/i);
       await h.http.put(api('/admin/settings')).set('Cookie', adminCookie).send(settings).expect(200);
     });
@@ -168,7 +170,8 @@ describe.each(DATABASES)('identity on %s', (db) => {
       h.sim.state.setActive('carol', false);
       try {
         // carol's user record was never looked up by name before, so no cached copy hides the change.
-        await h.http.get(api('/me')).set('Authorization', basic('carol', secret)).expect(401);
+        const refused = await h.http.get(api('/me')).set('Authorization', basic('carol', secret)).expect(403);
+        expect(refused.body.error.code).toBe('user_inactive');
       } finally {
         h.sim.state.setActive('carol', true);
       }

@@ -26,7 +26,7 @@ const allowed: Decision = {
   user: 'alice',
   reason: 'ok',
   clientIp: '192.0.2.7',
-  token: { id: 'tok-1', name: 'ci', expiresAt: null, scope: 'read-write' },
+  token: { id: 'tok-1', name: 'ci', expiresAt: null, scope: 'read-write', ipAllowlist: [] },
 };
 const refused: Decision = {
   decision: 'deny',

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   authorizationValues,
+  isTokenAttempt,
   MAX_AUTHORIZATION_LENGTH,
   parseAuthorization,
+  queryCredential,
 } from '../../../server/authz/credentials.ts';
 import { generateToken } from '../../../shared/token.ts';
 
@@ -51,6 +53,32 @@ describe('parseAuthorization', () => {
     expect(parseAuthorization([basic('alice:ata_short')])).toEqual({
       kind: 'malformed',
       reason: 'bad-token-checksum',
+    });
+  });
+
+  it('a token in the user-name field is a token claiming no name, never a password', () => {
+    for (const userPass of [`${token}:`, `${token}:x-oauth-basic`, ` ${token} :`, token]) {
+      expect(parseAuthorization([basic(userPass)])).toEqual({
+        kind: 'basic-token',
+        username: null,
+        secret: token,
+      });
+    }
+  });
+
+  it('anything meant as a token in the user-name field is a token attempt, whatever its case', () => {
+    for (const userPass of ['ata_short:', 'ATA_short:pw', `${broken}:`, 'Ata_x']) {
+      const parsed = parseAuthorization([basic(userPass)]);
+      expect(parsed).toEqual({ kind: 'malformed', reason: 'bad-token-checksum' });
+      expect(isTokenAttempt(parsed)).toBe(true);
+    }
+    expect(parseAuthorization([basic(`${token}:${token}`)])).toEqual({
+      kind: 'malformed',
+      reason: 'two-tokens',
+    });
+    expect(parseAuthorization([basic(`${token}:ata_x`)])).toEqual({
+      kind: 'malformed',
+      reason: 'two-tokens',
     });
   });
 
@@ -113,5 +141,34 @@ describe('authorizationValues', () => {
       ]),
     ).toEqual(['Basic a', 'Bearer b']);
     expect(authorizationValues(['Host', 'x'])).toEqual([]);
+  });
+});
+
+describe('queryCredential', () => {
+  it('finds Seraph’s login parameters, whatever their case or encoding', () => {
+    expect(queryCredential('/rest/api/2/myself?os_username=alice&os_password=pw')).toEqual({
+      kind: 'basic-password',
+      username: 'alice',
+    });
+    expect(queryCredential('/x?OS_PASSWORD=pw')).toEqual({ kind: 'basic-password', username: '' });
+    expect(queryCredential('/x?os%5Fusername=bob')).toEqual({ kind: 'basic-password', username: 'bob' });
+  });
+
+  it('never keeps the password, and refuses a token in the URL', () => {
+    expect(JSON.stringify(queryCredential('/x?os_username=a&os_password=hunter2'))).not.toContain('hunter2');
+    expect(queryCredential(`/x?os_password=${token}`)).toEqual({
+      kind: 'malformed',
+      reason: 'token-in-query',
+    });
+    expect(queryCredential(`/x?os_username=${token}`)).toEqual({
+      kind: 'malformed',
+      reason: 'token-in-query',
+    });
+  });
+
+  it('ignores every other parameter, os_destination included', () => {
+    expect(queryCredential('/rest/api/2/search?jql=project%3DDEMO')).toBeNull();
+    expect(queryCredential('/login.jsp?os_destination=%2Fbrowse%2FDEMO-1')).toBeNull();
+    expect(queryCredential('/rest/api/2/myself')).toBeNull();
   });
 });

@@ -6,8 +6,16 @@ import type { Settings } from '../../../server/services/types.ts';
 import { defaultPermissions } from '../../../shared/permissions.ts';
 
 const resolved = (id: string): ResolvedToken => ({
-  token: { id, name: 'ci', owner: 'alice', scope: 'read-write', ipAllowlist: [], expiresAt: null },
-  user: { username: 'alice', active: true, groups: [], isAdmin: false },
+  token: {
+    id,
+    name: 'ci',
+    owner: 'alice',
+    scope: 'read-write',
+    ipAllowlist: [],
+    expiresAt: null,
+    ownerKey: 'JIRAUSER10100',
+  },
+  user: { username: 'alice', key: 'JIRAUSER10100', active: true, groups: [], isAdmin: false },
   claimed: 'alice',
 });
 const settings = {} as Settings;
@@ -43,6 +51,22 @@ describe('DecisionCache', () => {
     stop();
     cache.set('s2', resolved('t2'));
     events.emit('token.deleted', { tokenIds: ['t2'] });
+    expect(cache.size).toBe(1);
+  });
+
+  it('drops every spelling of a deleted token at once', () => {
+    const events = createServiceEvents();
+    const cache = new DecisionCache({ clock: () => new Date(0) });
+    cache.subscribe(events);
+    // Bearer T, alice:T and ALICE:T are three Authorization values for one token.
+    for (const spelling of ['Bearer T', 'Basic alice:T', 'Basic ALICE:T'])
+      cache.set(spelling, resolved('t1'));
+    cache.set('Bearer U', resolved('t2'));
+    events.emit('token.deleted', { tokenIds: ['t1'] });
+    for (const spelling of ['Bearer T', 'Basic alice:T', 'Basic ALICE:T']) {
+      expect(cache.get(spelling)).toBeUndefined();
+    }
+    expect(cache.get('Bearer U')).toBeDefined();
     expect(cache.size).toBe(1);
   });
 

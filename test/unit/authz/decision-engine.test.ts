@@ -8,6 +8,7 @@ import {
   type TokenFacts,
   UnavailableError,
 } from '../../../server/authz/decision-engine.ts';
+import { tokenPaths } from '../../../server/authz/paths.ts';
 import { type AuthzSettings, compilePolicy } from '../../../server/authz/policy.ts';
 import { Throttle } from '../../../server/authz/throttle.ts';
 import { evaluatePermissions, type PermissionsDocument } from '../../../shared/permissions.ts';
@@ -35,10 +36,23 @@ const token = (id: string, owner: string, extra: Partial<TokenFacts> = {}): Toke
   scope: 'read-write',
   ipAllowlist: [],
   expiresAt: null,
+  ownerKey: `key-${owner}`,
   ...extra,
 });
 
+const later = {
+  unbound: generateToken(),
+  renamed: generateToken(),
+  formerOwner: generateToken(),
+};
+
 const tokens = new Map<string, TokenFacts>([
+  // Older rows carry no key: bound at their first successful check.
+  [later.unbound, token('t-unbound', 'alice', { ownerKey: null })],
+  // Erin was renamed to Erin2 on the site; the token still has her old name.
+  [later.renamed, token('t-renamed', 'erin', { ownerKey: 'key-erin' })],
+  // The first frank was deleted; a new frank (another key) has his name now.
+  [later.formerOwner, token('t-former', 'frank', { ownerKey: 'key-frank-deleted' })],
   [secrets.alice, token('t-alice', 'alice', { expiresAt: new Date('2026-12-01T00:00:00Z') })],
   [secrets.aliceReadOnly, token('t-ro', 'alice', { scope: 'read-only' })],
   [secrets.aliceOffice, token('t-office', 'alice', { ipAllowlist: ['198.51.100.0/24'] })],
@@ -50,6 +64,7 @@ const tokens = new Map<string, TokenFacts>([
 
 const user = (username: string, groups: string[], extra: Partial<SiteUser> = {}): SiteUser => ({
   username,
+  key: `key-${username.toLowerCase()}`,
   active: true,
   groups,
   isAdmin: false,
@@ -60,6 +75,8 @@ const users = new Map<string, SiteUser>([
   ['carol', user('carol', ['contractors', 'jira-software-users'])],
   ['dave', user('dave', ['developers'], { active: false })],
   ['admin', user('admin', ['jira-administrators'], { isAdmin: true })],
+  ['erin2', user('erin2', ['developers'], { key: 'key-erin' })],
+  ['frank', user('frank', ['developers'], { key: 'key-frank-new' })],
 ]);
 
 const permissions: PermissionsDocument = {
@@ -78,10 +95,10 @@ const defaultSettings: AuthzSettings = {
 
 function setup(
   settings: Partial<AuthzSettings> = {},
-  failures: Partial<Pick<DecisionPorts, 'verifyToken' | 'lookupUser'>> = {},
+  failures: Partial<Pick<DecisionPorts, 'verifyToken' | 'lookupOwner'>> = {},
 ) {
   let clock = NOW;
-  const calls = { verify: 0, lookup: 0 };
+  const calls = { verify: 0, lookup: 0, bound: [] as Array<[string, string]> };
   const cache = new DecisionCache({ clock: () => clock });
   const throttle = new Throttle({
     perAddress: { failures: 3, windowSeconds: 60, blockSeconds: 60 },
@@ -96,12 +113,21 @@ function setup(
         calls.verify++;
         return tokens.get(secret) ?? null;
       }),
-    lookupUser:
-      failures.lookupUser ??
-      (async (name) => {
+    lookupOwner:
+      failures.lookupOwner ??
+      (async (facts) => {
         calls.lookup++;
-        return users.get(name.toLowerCase()) ?? null;
+        const all = [...users.values()];
+        return (
+          (facts.ownerKey === null
+            ? users.get(facts.owner.toLowerCase())
+            : all.find((u) => u.key === facts.ownerKey)) ?? null
+        );
       }),
+    bindOwner: async (facts, owner) => {
+      calls.bound.push([facts.id, owner.key]);
+    },
+    tokenPathAllowed: tokenPaths('jira', ''),
     mayUseTokens: (u) => evaluatePermissions(permissions, u).useTokens,
     cache,
     throttle,
@@ -163,6 +189,7 @@ describe('decide: which path a request takes', () => {
       name: "alice's token",
       expiresAt: new Date('2026-12-01T00:00:00Z'),
       scope: 'read-write',
+      ipAllowlist: [],
     });
   });
 });
@@ -332,7 +359,7 @@ describe('decide: the positive cache', () => {
     const { ask, calls } = setup();
     await ask([basic('alice', secrets.alice)]);
     await ask([basic('alice', secrets.alice)], { method: 'POST' });
-    expect(calls).toEqual({ verify: 1, lookup: 1 });
+    expect(calls).toMatchObject({ verify: 1, lookup: 1 });
   });
 
   it('still applies every per-request rule to a cached token', async () => {
@@ -387,11 +414,177 @@ describe('decide: failing backends', () => {
   it('an unreachable site refuses with 503', async () => {
     const { ask } = setup(
       {},
-      { lookupUser: async () => Promise.reject(new UnavailableError('site-unavailable')) },
+      { lookupOwner: async () => Promise.reject(new UnavailableError('site-unavailable')) },
     );
     expect(await ask([basic('alice', secrets.alice)])).toMatchObject({
       status: 503,
       reason: 'site-unavailable',
+    });
+  });
+});
+
+describe('decide: a token in the user-name field', () => {
+  it('is a token for its owner, never a password (curl -u ata_…:)', async () => {
+    for (const password of ['', 'x-oauth-basic']) {
+      expect(await setup().ask([basic(secrets.alice, password)])).toMatchObject({
+        decision: 'allow',
+        mode: 'token',
+        user: 'Alice',
+      });
+    }
+  });
+
+  it('a broken one is a mistyped token, counted like any wrong token', async () => {
+    const { ask } = setup();
+    for (const name of ['ata_typo', 'ATA_typo', ` ${secrets.alice.slice(0, -1)}!`, 'ata_x']) {
+      expect(await ask([basic(name, '')], { peer: '192.0.2.77' })).toMatchObject({
+        mode: 'token',
+        reason: 'bad-token-checksum',
+        user: null,
+      });
+    }
+    expect(await ask([basic('ata_typo', '')], { peer: '192.0.2.77' })).toMatchObject({
+      reason: 'throttled',
+    });
+  });
+
+  it('with a token in both fields is refused', async () => {
+    expect(await setup().ask([basic(secrets.alice, secrets.carol)])).toMatchObject({
+      status: 401,
+      reason: 'two-tokens',
+      user: null,
+    });
+  });
+});
+
+describe('decide: where a token may be used', () => {
+  it.each([
+    ['/rest/api/2/issue/DEMO-1', 'allow'],
+    ['/secure/attachment/10000/log.txt', 'allow'],
+    ['/secure/Dashboard.jspa', 'deny'],
+    ['/secure/admin/EditApplicationProperties!default.jspa?x=1', 'deny'],
+    ['/rest/../secure/Dashboard.jspa', 'deny'],
+    ['/rest/%2e%2e/secure/Dashboard.jspa', 'deny'],
+    ['/rest/api/2/..;/..;/secure/Dashboard.jspa', 'deny'],
+    ['//rest/api/2/myself', 'deny'],
+  ])('%s: %s', async (path, decision) => {
+    const { ask, calls } = setup();
+    const answer = await ask([basic('alice', secrets.alice)], { path });
+    expect(answer).toMatchObject(
+      decision === 'allow' ? { decision } : { decision, status: 403, reason: 'path-not-allowed' },
+    );
+    // Refused before the store is asked: a token is no key to web pages, valid or not.
+    if (decision === 'deny') expect(calls.verify).toBe(0);
+  });
+
+  it('the management API has no path rule of its own', async () => {
+    expect(
+      await setup().ask([basic('alice', secrets.alice)], { path: '/api/v1/tokens', plane: 'companion' }),
+    ).toMatchObject({ decision: 'allow' });
+  });
+
+  it('sessions and passwords keep every path: the site decides for them', async () => {
+    const { ask } = setup();
+    expect(await ask([], { path: '/secure/Dashboard.jspa' })).toMatchObject({ decision: 'allow' });
+    expect(await ask([basic('alice', 'pw')], { path: '/secure/Dashboard.jspa' })).toMatchObject({
+      decision: 'allow',
+      mode: 'password',
+    });
+  });
+});
+
+describe('decide: read-only tokens and method overrides', () => {
+  it.each(['X-HTTP-Method-Override', 'X-Method-Override'])(
+    'refuses a read-only GET carrying %s',
+    async (name) => {
+      const headers = { [name.toLowerCase()]: 'DELETE' };
+      const { ask } = setup();
+      expect(await ask([basic('alice', secrets.aliceReadOnly)], { headers })).toMatchObject({
+        status: 403,
+        reason: 'scope-read-only',
+      });
+      // Cached or not: the second ask is answered from the cache.
+      expect(await ask([basic('alice', secrets.aliceReadOnly)])).toMatchObject({ decision: 'allow' });
+      expect(await ask([basic('alice', secrets.aliceReadOnly)], { headers })).toMatchObject({
+        reason: 'scope-read-only',
+      });
+      expect(await ask([basic('alice', secrets.alice)], { headers })).toMatchObject({ decision: 'allow' });
+    },
+  );
+});
+
+describe('decide: credentials in the query (Seraph os_username / os_password)', () => {
+  const query = '/rest/api/2/myself?os_username=alice&os_password=secret';
+
+  it('are checked like password Basic', async () => {
+    expect(await setup().ask([], { path: query })).toMatchObject({
+      decision: 'allow',
+      mode: 'password',
+      user: 'alice',
+    });
+    expect(await setup({ passwordBasicAuth: false }).ask([], { path: query })).toMatchObject({
+      status: 403,
+      reason: 'password-auth-disabled',
+    });
+    expect(await setup({ ipAllowlist: ['198.51.100.0/24'] }).ask([], { path: query })).toMatchObject({
+      status: 403,
+      reason: 'ip-not-allowed',
+    });
+  });
+
+  it('are found whatever their case or encoding, and only on the site plane', async () => {
+    const { ask } = setup({ passwordBasicAuth: false });
+    for (const path of ['/x?OS_PASSWORD=a', '/x?os%5Fpassword=a', '/x?a=1&os_username=bob']) {
+      expect(await ask([], { path })).toMatchObject({ reason: 'password-auth-disabled' });
+    }
+    expect(await ask([], { path: '/login.jsp?os_destination=%2Fbrowse' })).toMatchObject({ mode: 'session' });
+    expect(await ask([], { path: '/api/v1/me?os_password=a', plane: 'companion' })).toMatchObject({
+      mode: 'session',
+    });
+  });
+
+  it('beside an Authorization header, or holding a token, are refused', async () => {
+    const { ask } = setup();
+    expect(await ask([basic('alice', secrets.alice)], { path: query })).toMatchObject({
+      status: 401,
+      reason: 'mixed-credentials',
+    });
+    expect(await ask([], { path: `/rest/api/2/myself?os_password=${secrets.alice}` })).toMatchObject({
+      status: 401,
+      reason: 'token-in-query',
+    });
+  });
+
+  it('are not hidden by a cached token', async () => {
+    const { ask } = setup();
+    await ask([basic('alice', secrets.alice)]);
+    expect(await ask([basic('alice', secrets.alice)], { path: query })).toMatchObject({
+      reason: 'mixed-credentials',
+    });
+  });
+});
+
+describe('decide: tokens belong to the owner’s user key', () => {
+  it('binds an older token to its owner’s key at its first successful check', async () => {
+    const { ask, calls } = setup();
+    expect(await ask([basic('alice', later.unbound)])).toMatchObject({ decision: 'allow' });
+    expect(calls.bound).toEqual([['t-unbound', 'key-alice']]);
+  });
+
+  it('a renamed user keeps their tokens, under their new name only', async () => {
+    const { ask, calls } = setup();
+    expect(await ask([`Bearer ${later.renamed}`])).toMatchObject({ decision: 'allow', user: 'erin2' });
+    // The stored owner name follows the rename.
+    expect(calls.bound).toEqual([['t-renamed', 'key-erin']]);
+    expect(await ask([basic('erin2', later.renamed)])).toMatchObject({ decision: 'allow' });
+    expect(await ask([basic('erin', later.renamed)])).toMatchObject({ reason: 'token-user-mismatch' });
+  });
+
+  it('a new user with an old name never inherits the old tokens', async () => {
+    const { ask } = setup();
+    expect(await ask([basic('frank', later.formerOwner)])).toMatchObject({
+      status: 403,
+      reason: 'user-inactive',
     });
   });
 });
