@@ -75,11 +75,12 @@ describe.each(PROXIES)('the shipped $name config against the review’s reproduc
       });
       expect(allowed.status).toBe(200);
       const seen = reachedSite();
-      for (const forged of [
+      const forgeries: Record<string, string>[] = [
         { 'X-Real-IP': ALLOWED },
         { 'X-Forwarded-For': ALLOWED },
         { 'X-Real-IP': ALLOWED, 'X-Forwarded-For': `${ALLOWED}, ${proxyUnderTest.address}` },
-      ]) {
+      ];
+      for (const forged of forgeries) {
         const refused = await call(proxy, '/rest/api/2/myself', {
           from: OUTSIDE,
           headers: { ...forged, Authorization: auth() },
