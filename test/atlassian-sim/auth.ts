@@ -4,15 +4,23 @@ import { originOf, sitePath } from './site.ts';
 import type { AuthMethod } from './state.ts';
 import { passwordMatches, type SimUser } from './users.ts';
 
-// REST and page authentication the way Seraph does it, in this order: a header-SSO authenticator (only for
-// requests from a trusted proxy), Authorization (Bearer personal access token, then Basic), the session cookie.
-// A failed Basic login is counted towards the CAPTCHA state exactly like a failed form login.
+// REST and page authentication the way the products do it, in this order: a header-SSO authenticator (only for
+// requests from a trusted proxy, and only when one is configured), the PAT plugin's filter (Bearer), Seraph's
+// Basic, the session cookie. A failed Basic login is counted towards the CAPTCHA state like a failed form login.
+// A bad, expired or revoked PAT is not an error: the filter carries on unauthenticated, so the request is
+// anonymous (or, inferred, whatever the session cookie says), never a 401 of its own.
 
 export const SESSION_COOKIE = 'JSESSIONID';
 
 type Resolution =
   | { ok: true; user: SimUser | null; authMethod: AuthMethod }
-  | { ok: false; status: 401 | 403; reason: 'AUTHENTICATED_FAILED' | 'AUTHENTICATION_DENIED'; what: string };
+  | { ok: false; status: 401 | 403; reason: 'AUTHENTICATED_FAILED' | 'AUTHENTICATION_DENIED' };
+
+/** The PAT filter looks only at a trimmed header of exactly two space-separated parts, the first `Bearer`. */
+function bearerToken(header: string): string | undefined {
+  const parts = header.trim().split(' ');
+  return parts.length === 2 && parts[0] === 'Bearer' ? parts[1] : undefined;
+}
 
 function parseBasic(value: string): { username: string; password: string } | null {
   const decoded = Buffer.from(value, 'base64').toString('utf8');
@@ -29,21 +37,20 @@ function resolve(ctx: SimContext, site: Site): Resolution {
     return { ok: true, user: user?.active ? user : null, authMethod: user?.active ? 'header' : 'anonymous' };
   }
   const authorization = ctx.get('Authorization');
-  const [scheme = '', credentials = ''] = authorization.split(/\s+/, 2);
-  if (scheme.toLowerCase() === 'bearer') {
-    const user = directory.get(site.state.patOwner(credentials));
-    if (!user?.active) return { ok: false, status: 401, reason: 'AUTHENTICATED_FAILED', what: 'token' };
-    return { ok: true, user, authMethod: 'bearer' };
+  const pat = bearerToken(authorization);
+  if (pat !== undefined) {
+    const record = site.state.pats.authenticate(pat);
+    const user = record && site.state.patOwner(record);
+    if (user?.active) return { ok: true, user, authMethod: 'bearer' };
   }
+  const [scheme = '', credentials = ''] = authorization.split(/\s+/, 2);
   if (scheme.toLowerCase() === 'basic') {
     const basic = parseBasic(credentials);
     const user = directory.get(basic?.username);
-    if (!basic || !user) return { ok: false, status: 401, reason: 'AUTHENTICATED_FAILED', what: 'basic' };
+    if (!basic || !user) return { ok: false, status: 401, reason: 'AUTHENTICATED_FAILED' };
     const outcome = guard.attempt(user.name, user.active && passwordMatches(user, basic.password));
-    if (outcome === 'denied')
-      return { ok: false, status: 403, reason: 'AUTHENTICATION_DENIED', what: 'basic' };
-    if (outcome === 'failed')
-      return { ok: false, status: 401, reason: 'AUTHENTICATED_FAILED', what: 'basic' };
+    if (outcome === 'denied') return { ok: false, status: 403, reason: 'AUTHENTICATION_DENIED' };
+    if (outcome === 'failed') return { ok: false, status: 401, reason: 'AUTHENTICATED_FAILED' };
     return { ok: true, user, authMethod: 'basic' };
   }
   const session = site.state.sessions.get(ctx.cookies.get(SESSION_COOKIE));
@@ -63,7 +70,7 @@ export function authenticate(site: Site): Middleware {
     const result = resolve(c, site);
     if (!result.ok) {
       c.state.user = null;
-      c.state.authMethod = result.what === 'token' ? 'bearer' : 'basic';
+      c.state.authMethod = 'basic';
       c.set('X-AUSERNAME', 'anonymous');
       c.set('X-Seraph-LoginReason', result.reason);
       if (result.reason === 'AUTHENTICATION_DENIED') {
@@ -71,21 +78,25 @@ export function authenticate(site: Site): Middleware {
           'X-Authentication-Denied-Reason',
           `CAPTCHA_CHALLENGE; login-url=${originOf(c)}${loginPath(site)}`,
         );
-      } else if (result.what !== 'token') {
+      } else {
         c.set('WWW-Authenticate', 'Basic realm="protected-area"');
       }
       c.status = result.status;
       c.type = 'text/html';
-      c.body =
-        result.what === 'token'
-          ? 'Authentication failed: the personal access token is not valid.'
-          : `Basic Authentication Failure - Reason : ${result.reason}`;
+      c.body = `Basic Authentication Failure - Reason : ${result.reason}`;
       return;
     }
     c.state.user = result.user;
     c.state.authMethod = result.authMethod;
     c.set('X-AUSERNAME', result.user?.name ?? 'anonymous');
-    await next();
+    try {
+      await next();
+    } finally {
+      // The PAT filter ends the HTTP session the request's cookie names, whatever the request did.
+      if (result.authMethod === 'bearer' && site.state.pats.settings.invalidateSession) {
+        site.state.sessions.destroy(c.cookies.get(SESSION_COOKIE));
+      }
+    }
   };
 }
 

@@ -11,6 +11,9 @@ import { FLAVOURS } from './flavours.ts';
 import { registerImages } from './images.ts';
 import { registerJira } from './jira/index.ts';
 import { notFound } from './not-found.ts';
+import { registerPatRest } from './pat-rest.ts';
+import type { PatSettings } from './pats.ts';
+import { xsrfProtection } from './rest-util.ts';
 import type { RequestIdentity, SimContext, Site } from './site.ts';
 import { SimState } from './state.ts';
 import { trustedProxyMatcher } from './trusted-proxies.ts';
@@ -21,12 +24,19 @@ export interface SimulatorOptions {
   host?: string;
   /** '' (default) or a path such as '/jira'. */
   contextPath?: string;
-  /** Addresses or CIDRs allowed to assert a user with the identity header; default none. */
+  /**
+   * The header authenticator (a header-SSO app or custom Seraph authenticator): addresses or CIDRs allowed to
+   * assert a user with the identity header. Default none, as on a stock site: the header means nothing.
+   */
   trustedProxies?: string[];
   /** Administration pages demand a fresh password (default true). */
   webSudo?: boolean;
   /** Header a trusted proxy uses to assert the user (default X-Forwarded-User). */
   identityHeader?: string;
+  /** The PAT plugin's JVM properties (default: the plugin's defaults, 10 per user, 365 days, 40 characters). */
+  pats?: Partial<PatSettings>;
+  /** The clock of PAT creation, expiry and pruning, so tests can move time. */
+  now?: () => Date;
 }
 
 export interface Simulator {
@@ -91,13 +101,18 @@ export function createSimulatorApp(site: Site): Koa {
   const app = new Koa();
   const router = new Router<RequestIdentity>();
   registerImages(router);
+  registerPatRest(router, site);
   if (site.flavour.product === 'jira') registerJira(router, site);
   else registerConfluence(router, site);
   app.use(contextPathMiddleware(site.contextPath));
   app.use(assetMiddleware(site.flavour));
   app.use(requestLog(site));
-  app.use(bodyParser({ enableTypes: ['json', 'form', 'text'] }));
+  // DELETE too: the PAT plugin's bulk revocation takes its list of ids as a DELETE body.
+  app.use(
+    bodyParser({ enableTypes: ['json', 'form', 'text'], parsedMethods: ['POST', 'PUT', 'PATCH', 'DELETE'] }),
+  );
   app.use(authenticate(site));
+  app.use(xsrfProtection());
   app.use(notFound(site));
   app.use(router.routes());
   app.use(router.allowedMethods());
@@ -109,7 +124,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   if (!flavour) throw new Error(`unknown flavour ${JSON.stringify(options.flavour)}`);
   const site: Site = {
     flavour,
-    state: new SimState(flavour.product),
+    state: new SimState(flavour.product, { pats: options.pats, now: options.now }),
     contextPath: normaliseContextPath(options.contextPath),
     webSudo: options.webSudo ?? true,
     isTrustedProxy: trustedProxyMatcher(options.trustedProxies ?? []),

@@ -1,8 +1,8 @@
-import { createHash, randomBytes, randomInt } from 'node:crypto';
 import type { Product } from './flavours.ts';
 import { LoginGuard } from './login-guard.ts';
+import { DEFAULT_PAT_SETTINGS, type PatRecord, type PatRequest, type PatSettings, PatStore } from './pats.ts';
 import { SessionStore } from './sessions.ts';
-import { Directory } from './users.ts';
+import { Directory, type SimUser } from './users.ts';
 
 export type AuthMethod = 'session' | 'basic' | 'bearer' | 'header' | 'anonymous';
 
@@ -29,10 +29,15 @@ export class SimState {
   readonly sessions = new SessionStore();
   /** Newest last; capped so that a long demo does not grow without bound. */
   readonly requests: LoggedRequest[] = [];
-  private readonly tokens = new Map<string, string>();
+  /** The PAT plugin's tokens; `pats.settings` may be changed while the site runs (e.g. `enabled = false`). */
+  readonly pats: PatStore;
 
-  constructor(readonly product: Product) {
+  constructor(
+    readonly product: Product,
+    options: { pats?: Partial<PatSettings>; now?: () => Date } = {},
+  ) {
     this.directory = new Directory(product);
+    this.pats = new PatStore({ ...DEFAULT_PAT_SETTINGS, ...options.pats }, options.now ?? (() => new Date()));
   }
 
   failedLoginCount(user: string): number {
@@ -63,18 +68,37 @@ export class SimState {
     this.directory.require(user).groups.delete(group);
   }
 
-  /** A site personal access token (Jira 8.14+/Confluence 7.9+): 44 base64 characters, `<id>:<secret>`. */
-  createPersonalAccessToken(user: string): string {
-    const u = this.directory.require(user);
-    const id = String(randomInt(100_000_000_000, 999_999_999_999));
-    const token = Buffer.concat([Buffer.from(`${id}:`), randomBytes(20)]).toString('base64');
-    this.tokens.set(hashPat(token), u.name);
-    return token;
+  /** The product's user key, which PATs belong to: it survives a rename, and a deleted user's is never reused. */
+  userKey(user: SimUser): string {
+    return this.product === 'jira' ? user.jiraKey : user.confluenceKey;
   }
 
-  /** The owner of a personal access token, or undefined; only a hash of each token is kept. */
-  patOwner(token: string): string | undefined {
-    return this.tokens.get(hashPat(token));
+  /** The current owner of a PAT; undefined once the user is deleted. */
+  patOwner(record: PatRecord): SimUser | undefined {
+    return this.product === 'jira'
+      ? this.directory.byJiraKey(record.owner)
+      : this.directory.byConfluenceKey(record.owner);
+  }
+
+  /**
+   * A site personal access token for `user`, as they would create it on their profile page; returns the raw token
+   * (shown once). The plugin's limits apply: it throws when the site would refuse the request.
+   */
+  createPersonalAccessToken(user: string, request: PatRequest = { name: 'simulator' }): string {
+    const created = this.pats.create(this.userKey(this.directory.require(user)), request);
+    if (!created.ok) throw new Error(`the site refuses the PAT (${created.status}): ${created.error}`);
+    return created.rawToken;
+  }
+
+  /** The user's tokens as their profile page lists them (expired ones until pruned). */
+  personalAccessTokens(user: string): PatRecord[] {
+    return this.pats.ownedBy(this.userKey(this.directory.require(user)));
+  }
+
+  /** Revokes a token "on the site", as its owner does on the profile page; false if it was not theirs or is gone. */
+  revokePersonalAccessToken(user: string, id: number): boolean {
+    const key = this.userKey(this.directory.require(user));
+    return this.pats.get(id)?.owner === key && this.pats.delete(id);
   }
 
   logRequest(entry: LoggedRequest): void {
@@ -82,8 +106,4 @@ export class SimState {
     if (this.requests.length > REQUEST_LOG_SIZE)
       this.requests.splice(0, this.requests.length - REQUEST_LOG_SIZE);
   }
-}
-
-function hashPat(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
 }

@@ -1,5 +1,5 @@
 import type Router from '@koa/router';
-import { intParam, json, listParam, strParam, xsrfBlocked } from '../rest-util.ts';
+import { intParam, json, listParam, strParam } from '../rest-util.ts';
 import type { RequestIdentity, SimContext, Site } from '../site.ts';
 import { baseUrl } from '../site.ts';
 import type { SimUser } from '../users.ts';
@@ -84,11 +84,6 @@ export function registerConfluenceRest(
   pages: Map<string, SimPage>,
 ): void {
   const { directory } = site.state;
-  router.use('/rest', async (ctx, next) => {
-    if (xsrfBlocked(ctx)) return json(ctx, 403, 'XSRF check failed');
-    await next();
-  });
-
   router.get('/rest/api/user/current', (ctx) => {
     const user = ctx.state.user;
     json(ctx, 200, user ? knownUser(ctx, site, user, listParam(ctx, 'expand')) : anonymousUser(ctx, site));

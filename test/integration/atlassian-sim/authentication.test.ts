@@ -99,7 +99,8 @@ describe('failed logins and the CAPTCHA state', () => {
 });
 
 describe('personal access tokens', () => {
-  it('Bearer <PAT> authenticates as its owner; an unknown one is 401 and counts no failed login', async () => {
+  // The PAT API, limits and the anonymous treatment of bad tokens are pinned in pat.test.ts.
+  it('Bearer <PAT> authenticates as its owner; an unknown one is anonymous and counts no failed login', async () => {
     const pat = jira.state.createPersonalAccessToken('alice');
     expect(pat).toMatch(/^[A-Za-z0-9+/=]{40,}$/);
     const res = await call(`${jira.baseUrl}/rest/api/2/issue/DEMO-1`, {
@@ -108,6 +109,8 @@ describe('personal access tokens', () => {
     expect(res.json._sim).toEqual({ user: 'alice', authMethod: 'bearer' });
     const bad = await call(myself(), { headers: { Authorization: `Bearer ${pat.slice(0, -4)}AAAA` } });
     expect(bad.status).toBe(401);
+    expect(bad.headers['x-ausername']).toBe('anonymous');
+    expect(jira.state.requests.at(-1)).toMatchObject({ authMethod: 'anonymous', authorization: 'bearer' });
     expect(jira.state.failedLoginCount('alice')).toBe(0);
   });
 });

@@ -32,6 +32,8 @@ export function call(url: string, options: SimRequest = {}): Promise<SimResponse
     payload = JSON.stringify(options.body);
     headers['Content-Type'] = 'application/json';
   }
+  // An explicit length: Node's client would otherwise send a DELETE body chunked, which the server refuses.
+  if (payload !== undefined) headers['Content-Length'] = String(Buffer.byteLength(payload));
   if (options.basic)
     headers.Authorization = `Basic ${Buffer.from(options.basic.join(':')).toString('base64')}`;
   if (options.cookie) headers.Cookie = options.cookie;
