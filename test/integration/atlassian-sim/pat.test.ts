@@ -240,6 +240,18 @@ describe.each([
       expect(await servedAs({ cookie: again })).toMatchObject({ user: 'alice' });
     });
 
+    it('a PAT belongs to the user key: it follows a rename, and dies with its deleted user', async () => {
+      sim.state.directory.add('erin');
+      const pat = sim.state.createPersonalAccessToken('erin', { name: 'ci', expirationDuration: 5 });
+      sim.state.directory.rename('erin', 'erin.new');
+      expect(await servedAs(bearer(pat))).toMatchObject({ user: 'erin.new', how: 'bearer' });
+      sim.state.deleteUser('erin.new');
+      sim.state.directory.add('erin.new');
+      expect(await servedAs(bearer(pat))).toMatchObject({ user: 'anonymous', how: 'anonymous' });
+      expect(sim.state.personalAccessTokens('erin.new')).toEqual([]);
+      sim.state.deleteUser('erin.new');
+    });
+
     it('a stock site trusts no identity header from any peer', async () => {
       for (const localAddress of ['127.0.0.1', '127.0.0.2']) {
         const res = await servedAs({ localAddress, headers: { 'X-Forwarded-User': 'admin' } });
