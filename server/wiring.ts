@@ -9,6 +9,7 @@ import { createLogger } from './logger.ts';
 import { createServices } from './services/index.ts';
 import { loadSecretKey } from './services/secret-key.ts';
 import { createStore, type Store } from './store/index.ts';
+import type { Timers } from './timers.ts';
 
 // Builds everything the app needs from the configuration: logger, store (migrated), key, services,
 // directory, and the shutdown hooks. Tests call this directly and drive createApp with supertest.
@@ -18,6 +19,8 @@ export interface CompanionOverrides {
   clock?: () => Date;
   fetch?: typeof fetch;
   random?: (n: number) => Buffer;
+  /** The batchers' and summaries' timers (server/timers.ts); tests drive them by hand. */
+  timers?: Timers;
   // Time a request to the site may take before it counts as unreachable.
   siteTimeoutMs?: number;
 }
@@ -90,6 +93,7 @@ export async function wireCompanion(config: Config, overrides: CompanionOverride
       directory,
       logger,
       clock,
+      timers: overrides.timers,
       tokenPathAllowed: tokenPaths(product, new URL(config.siteUrl).pathname),
     });
     hooks.push(() => authz.close());

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { NewAuditRecord } from '../services/types.ts';
+import { realTimers, type Timers } from '../timers.ts';
 
 export type TimedAuditRecord = NewAuditRecord & { at: Date };
 
@@ -12,6 +13,7 @@ export interface AuditBatcherOptions {
   maxDelayMs?: number;
   /** Records waiting at most; past it new ones are dropped and counted. */
   maxQueued?: number;
+  timers?: Timers;
 }
 
 export const DEFAULT_AUDIT_BATCH = 500;
@@ -30,15 +32,16 @@ const DROP_NOTICE_INTERVAL_MS = 60_000;
  * and at the end, so a gap in the trail is never silent. Decisions never wait for the audit.
  */
 export class AuditBatcher {
-  readonly #options: Required<Omit<AuditBatcherOptions, 'write' | 'logger'>> &
+  readonly #options: Required<Omit<AuditBatcherOptions, 'write' | 'logger' | 'timers'>> &
     Pick<AuditBatcherOptions, 'write' | 'logger'>;
+  readonly #timers: Timers;
   #queue: TimedAuditRecord[] = [];
   #writing: Promise<void> | undefined;
-  #timer: NodeJS.Timeout | undefined;
+  #timer: unknown;
   #dropped = 0;
   #droppedSince: Date | undefined;
   #lastDropNotice = Number.NEGATIVE_INFINITY;
-  #dropTimer: NodeJS.Timeout | undefined;
+  #dropTimer: unknown;
 
   constructor(options: AuditBatcherOptions) {
     this.#options = {
@@ -47,6 +50,7 @@ export class AuditBatcher {
       maxQueued: DEFAULT_MAX_QUEUED,
       ...options,
     };
+    this.#timers = options.timers ?? realTimers;
   }
 
   /** Records waiting to be written. */
@@ -63,7 +67,7 @@ export class AuditBatcher {
     }
     this.#queue.push(record);
     if (this.#queue.length >= this.#options.batchSize) this.#startWriting();
-    else this.#timer ??= setTimeout(() => this.#startWriting(), this.#options.maxDelayMs).unref();
+    else this.#timer ??= this.#timers.setTimeout(() => this.#startWriting(), this.#options.maxDelayMs);
   }
 
   /** Resolves once everything added so far is written (or has failed and been logged). */
@@ -77,7 +81,7 @@ export class AuditBatcher {
 
   #startWriting(): void {
     if (this.#timer !== undefined) {
-      clearTimeout(this.#timer);
+      this.#timers.clearTimeout(this.#timer);
       this.#timer = undefined;
     }
     if (this.#writing !== undefined || this.#queue.length === 0) return;
@@ -102,13 +106,13 @@ export class AuditBatcher {
     if (this.#dropped === 0) return;
     const wait = this.#lastDropNotice + DROP_NOTICE_INTERVAL_MS - Date.now();
     if (!final && wait > 0) {
-      this.#dropTimer ??= setTimeout(() => {
+      this.#dropTimer ??= this.#timers.setTimeout(() => {
         this.#dropTimer = undefined;
         this.#noticeDrops(false);
-      }, wait).unref();
+      }, wait);
       return;
     }
-    clearTimeout(this.#dropTimer);
+    if (this.#dropTimer !== undefined) this.#timers.clearTimeout(this.#dropTimer);
     this.#dropTimer = undefined;
     this.#lastDropNotice = Date.now();
     this.#options.logger.error(

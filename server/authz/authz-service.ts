@@ -4,6 +4,7 @@ import type { Directory } from '../directory/index.ts';
 import type { ServiceEvents } from '../services/events.ts';
 import type { TokenService } from '../services/token-service.ts';
 import type { Settings } from '../services/types.ts';
+import type { Timers } from '../timers.ts';
 import { AuditBatcher, type TimedAuditRecord } from './audit-batcher.ts';
 import { type AuthLog, authLogFor, loggablePath } from './auth-log.ts';
 import { DecisionCache } from './decision-cache.ts';
@@ -17,8 +18,8 @@ import {
 import { LastUsedBatcher } from './last-used.ts';
 import { type AuthzPolicy, compilePolicy } from './policy.ts';
 import { auditActionFor } from './reasons.ts';
-import { addressKeyOf, Throttle, type ThrottleOptions } from './throttle.ts';
-import { OTHER_KEYS, ThrottledRefusals, type ThrottledSummary } from './throttled-refusals.ts';
+import { OTHER_KEYS, RefusalSummaries, type RefusalSummary } from './refusal-summaries.ts';
+import { addressKeyOf, prefixKeyOf, Throttle, type ThrottleOptions } from './throttle.ts';
 
 export interface AuthzServiceDeps {
   tokens: Pick<TokenService, 'verify' | 'recordUse' | 'bindOwner'>;
@@ -31,6 +32,7 @@ export interface AuthzServiceDeps {
   events: ServiceEvents;
   logger: Logger;
   clock: () => Date;
+  timers?: Timers;
   throttle?: ThrottleOptions;
   cacheTtlMs?: number;
   lastUsedIntervalMs?: number;
@@ -48,6 +50,8 @@ interface Snapshot {
  * a snapshot older than this is re-read in the background (the request does not wait for it).
  */
 const SNAPSHOT_REFRESH_MS = 15_000;
+/** Failed attempts of one address range audited in full per minute; the rest are summarised. */
+export const FAILED_AUDITS_PER_PREFIX = 10;
 /**
  * The validation plane as the endpoints use it: the decision engine wired to the token store,
  * the site directory, the settings and permissions, plus the cache, throttle, last-used batching,
@@ -62,7 +66,9 @@ export class AuthzService {
   readonly #unsubscribe: Array<() => void> = [];
   readonly #audits: AuditBatcher;
   /** Summaries of throttled refusals (report() also runs every minute). */
-  readonly throttledRefusals: ThrottledRefusals;
+  readonly throttledRefusals: RefusalSummaries;
+  /** Failed attempts audited in full per address prefix and minute, the rest as one summary. */
+  readonly failedAudits: RefusalSummaries;
   #snapshot: Snapshot | undefined;
   #loading: Promise<Snapshot> | undefined;
   readonly #authLogs = new WeakMap<Logger, AuthLog>();
@@ -78,19 +84,34 @@ export class AuthzService {
       ...deps.throttle,
     });
     this.cache = new DecisionCache({ clock: deps.clock, ttlMs: deps.cacheTtlMs });
+    const { timers } = deps;
     this.#audits = new AuditBatcher({
       write: (records) => deps.audit.recordMany(records),
       logger: deps.logger,
+      timers,
     });
-    this.throttledRefusals = new ThrottledRefusals({
+    this.throttledRefusals = new RefusalSummaries({
       logger: deps.logger,
       clock: deps.clock,
+      timers,
+      event: 'auth.throttled',
+      message: 'throttled token attempts refused',
       onSummary: (summary) => this.#auditThrottled(summary),
+    });
+    this.failedAudits = new RefusalSummaries({
+      logger: deps.logger,
+      clock: deps.clock,
+      timers,
+      event: 'audit.failures_summarised',
+      message: 'failed authentications beyond the audited few of this address range',
+      fullPerInterval: FAILED_AUDITS_PER_PREFIX,
+      onSummary: (summary) => this.#auditFailures(summary),
     });
     this.#lastUsed = new LastUsedBatcher({
       record: (id, ip, at) => deps.tokens.recordUse(id, ip, at),
       logger: deps.logger,
       intervalMs: deps.lastUsedIntervalMs,
+      timers,
     });
     this.#ports = {
       policy: () => (this.#snapshot as Snapshot).policy,
@@ -217,8 +238,21 @@ export class AuthzService {
     return this.throttledRefusals.note(decision.throttledBy, key, audit);
   }
 
+  /** One audit record for the failures of an address range beyond those audited in full. */
+  #auditFailures({ key, refused, since, until, audit }: RefusalSummary): void {
+    if (!audit) return;
+    this.#audits.add({
+      at: until,
+      actor: 'anonymous',
+      action: 'auth.failed',
+      subjectUser: null,
+      remoteIp: null,
+      details: { reason: 'summary', prefix: key, refused, since: since.toISOString() },
+    });
+  }
+
   /** One audit record for the refusals a summary counts, when auditing was on for them. */
-  #auditThrottled({ kind, key, refused, since, until, audit }: ThrottledSummary): void {
+  #auditThrottled({ kind, key, refused, since, until, audit }: RefusalSummary): void {
     if (!audit) return;
     const named = key !== OTHER_KEYS && key !== 'unknown';
     this.#audits.add({
@@ -235,6 +269,7 @@ export class AuthzService {
   async close(): Promise<void> {
     for (const stop of this.#unsubscribe.splice(0)) stop();
     this.throttledRefusals.close();
+    this.failedAudits.close();
     await this.#lastUsed.close();
     await this.settled();
   }
@@ -286,6 +321,16 @@ export class AuthzService {
     return this.#loading;
   }
 
+  /**
+   * Refusals name users and paths the caller chose: a client spreading wrong attempts over fresh
+   * addresses would write a full, permanent audit row for each. Each /24 (IPv6 /64) gets a few
+   * full records a minute; the rest become one summary record. The log keeps every line.
+   */
+  #auditedInFull(decision: Decision): boolean {
+    if (decision.decision === 'allow') return true;
+    return this.failedAudits.note('prefix', prefixKeyOf(decision.clientIp), true);
+  }
+
   /** The writer of the two authentication lines for this logger (server/authz/auth-log.ts). */
   #authLog(logger: Logger): AuthLog {
     let writer = this.#authLogs.get(logger);
@@ -305,7 +350,7 @@ export class AuthzService {
     reqId: string | undefined,
   ): void {
     this.#authLog(logger)(request, decision, reqId);
-    if (!audit) return;
+    if (!audit || !this.#auditedInFull(decision)) return;
     const user = decision.user;
     const path = loggablePath(request.path);
     this.#audits.add({

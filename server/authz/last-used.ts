@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { realTimers, type Timers } from '../timers.ts';
 
 export interface LastUsedOptions {
   /** TokenService.recordUse. */
@@ -6,6 +7,7 @@ export interface LastUsedOptions {
   logger: Logger;
   /** How often pending uses are written; also the most often one token is written. */
   intervalMs?: number;
+  timers?: Timers;
 }
 
 interface PendingUse {
@@ -23,7 +25,7 @@ export const LAST_USED_INTERVAL_MS = 60_000;
 export class LastUsedBatcher {
   readonly #pending = new Map<string, PendingUse>();
   readonly #options: LastUsedOptions;
-  #timer: NodeJS.Timeout | undefined;
+  #timer: unknown;
   #flushing: Promise<void> = Promise.resolve();
 
   constructor(options: LastUsedOptions) {
@@ -39,14 +41,12 @@ export class LastUsedBatcher {
     this.#timer ??= this.#schedule();
   }
 
-  #schedule(): NodeJS.Timeout {
-    const timer = setTimeout(() => {
+  // A pending write never keeps a stopping process alive (realTimers unref); shutdown flushes.
+  #schedule(): unknown {
+    return (this.#options.timers ?? realTimers).setTimeout(() => {
       this.#timer = undefined;
       void this.flush();
     }, this.#options.intervalMs ?? LAST_USED_INTERVAL_MS);
-    // A pending write must not keep a stopping process alive; shutdown flushes explicitly.
-    timer.unref();
-    return timer;
   }
 
   /** Writes everything pending; concurrent calls queue behind each other. */
@@ -56,7 +56,7 @@ export class LastUsedBatcher {
   }
 
   async close(): Promise<void> {
-    if (this.#timer) clearTimeout(this.#timer);
+    if (this.#timer !== undefined) (this.#options.timers ?? realTimers).clearTimeout(this.#timer);
     this.#timer = undefined;
     await this.flush();
   }

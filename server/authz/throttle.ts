@@ -57,6 +57,17 @@ export function addressKeyOf(address: string | null): string | null {
   return rememberedAddressKey(address);
 }
 
+/**
+ * The address range a client's failures are summarised under: its IPv4 /24 or IPv6 /64 (an
+ * attacker rarely controls less), or `unknown`.
+ */
+export function prefixKeyOf(address: string | null): string {
+  const key = addressKeyOf(address) ?? UNKNOWN_ADDRESS;
+  if (key === UNKNOWN_ADDRESS || key.includes(':')) return key;
+  const dot = key.lastIndexOf('.');
+  return `${key.slice(0, dot)}.0/24`;
+}
+
 function parseAddressKey(address: string): string | null {
   const slash = address.indexOf('/');
   const host = canonicalAddress(slash < 0 ? address : address.slice(0, slash));

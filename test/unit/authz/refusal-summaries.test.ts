@@ -2,24 +2,67 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import {
   OTHER_KEYS,
-  ThrottledRefusals,
-  type ThrottledSummary,
-} from '../../../server/authz/throttled-refusals.ts';
+  RefusalSummaries,
+  type RefusalSummary,
+} from '../../../server/authz/refusal-summaries.ts';
+import type { Timers } from '../../../server/timers.ts';
 
-function setup(maxKeys?: number) {
-  let now = Date.parse('2026-01-01T00:00:00Z');
-  const logged: Array<Record<string, unknown>> = [];
-  const summaries: ThrottledSummary[] = [];
-  const refusals = new ThrottledRefusals({
-    logger: pino({ level: 'info' }, { write: (line: string) => logged.push(JSON.parse(line)) }),
-    clock: () => new Date(now),
-    onSummary: (summary) => summaries.push(summary),
-    ...(maxKeys === undefined ? {} : { maxKeys }),
-  });
-  return { refusals, logged, summaries, advance: (ms: number) => (now += ms) };
+/** Timers that run only when the test says so: no real sleeps. */
+function manualTimers() {
+  const intervals = new Map<number, () => void>();
+  let next = 0;
+  const timers: Timers = {
+    setTimeout: () => 0,
+    clearTimeout: () => {},
+    setInterval: (callback) => {
+      intervals.set(++next, callback);
+      return next;
+    },
+    clearInterval: (handle) => intervals.delete(handle as number),
+  };
+  return {
+    timers,
+    tick: () => {
+      for (const run of [...intervals.values()]) run();
+    },
+    active: () => intervals.size,
+  };
 }
 
-describe('ThrottledRefusals', () => {
+function setup(maxKeys?: number, fullPerInterval?: number) {
+  let now = Date.parse('2026-01-01T00:00:00Z');
+  const logged: Array<Record<string, unknown>> = [];
+  const summaries: RefusalSummary[] = [];
+  const manual = manualTimers();
+  const refusals = new RefusalSummaries({
+    logger: pino({ level: 'info' }, { write: (line: string) => logged.push(JSON.parse(line)) }),
+    clock: () => new Date(now),
+    timers: manual.timers,
+    event: 'auth.throttled',
+    message: 'throttled token attempts refused',
+    onSummary: (summary) => summaries.push(summary),
+    ...(maxKeys === undefined ? {} : { maxKeys }),
+    ...(fullPerInterval === undefined ? {} : { fullPerInterval }),
+  });
+  return { refusals, logged, summaries, advance: (ms: number) => (now += ms), ...manual };
+}
+
+describe('RefusalSummaries', () => {
+  it('reports a few refusals per key in full when asked to, then counts, on its own timer', () => {
+    const { refusals, summaries, tick, active } = setup(undefined, 3);
+    const full = Array.from({ length: 10 }, () => refusals.note('prefix', '198.51.100.0/24', true));
+    expect(full).toEqual([true, true, true, false, false, false, false, false, false, false]);
+    expect(active()).toBe(1);
+    tick();
+    expect(summaries).toEqual([expect.objectContaining({ kind: 'prefix', refused: 7, audit: true })]);
+    // The next interval starts with the count carried on, not with three more in full.
+    expect(refusals.note('prefix', '198.51.100.0/24', true)).toBe(false);
+    tick();
+    tick();
+    expect(active()).toBe(0);
+    refusals.close();
+  });
+
   it('lets the first refusal of a key through in full and counts the rest into one summary', () => {
     const { refusals, logged, summaries, advance } = setup();
     expect(refusals.note('address', '192.0.2.1', false)).toBe(true);
