@@ -58,6 +58,36 @@ function withoutWebAccessibleContentScript(): Plugin & {
   };
 }
 
+/**
+ * Preact's one `innerHTML` assignment serves `dangerouslySetInnerHTML`, which the extension
+ * never uses: it is replaced by a throw in every emitted file (the content script included,
+ * which crxjs bundles in a separate build without our plugins, hence generateBundle), so no
+ * page data can become markup through it and Mozilla's linter (UNSAFE_VAR_ASSIGNMENT) has
+ * nothing to flag. Any other `innerHTML =` left in the output fails the build.
+ */
+export function withoutInnerHtmlAssignments(): Plugin {
+  const preactAssignment = /\(\s*[\w$]+\.innerHTML\s*=\s*[\w$]+\.__html\s*\)/g;
+  const anyAssignment = /\.(inner|outer)HTML\s*=(?!=)/;
+  return {
+    name: 'ata:no-inner-html-assignments',
+    apply: 'build',
+    enforce: 'post',
+    generateBundle(_options, bundle) {
+      for (const file of Object.values(bundle)) {
+        if (!file.fileName.endsWith('.js')) continue;
+        const code = file.type === 'chunk' ? file.code : String(file.source);
+        const safe = code.replace(
+          preactAssignment,
+          '(()=>{throw new Error("dangerouslySetInnerHTML is not supported")})()',
+        );
+        if (anyAssignment.test(safe)) this.error(`${file.fileName} assigns innerHTML or outerHTML`);
+        if (file.type === 'chunk') file.code = safe;
+        else file.source = safe;
+      }
+    },
+  };
+}
+
 interface ManifestLike {
   web_accessible_resources?: { resources: string[] }[];
 }
@@ -80,6 +110,7 @@ export function extensionViteConfig({ target, outDir, sites, version }: Extensio
       // manifest and from `scripting.registerContentScripts` alike.
       crx({ manifest, browser: target, contentScripts: { standaloneFiles: [CONTENT_SCRIPT] } }),
       withoutWebAccessibleContentScript(),
+      withoutInnerHtmlAssignments(),
       target === 'chrome' ? emitManagedSchema() : null,
     ],
     build: {

@@ -2,7 +2,6 @@
 import type { Validity } from '../api-types.ts';
 import { type MessageKey, t, uiLanguage } from '../i18n.ts';
 
-
 export function formatDate(iso: string | null): string {
   if (!iso) return t('never');
   return new Date(iso).toLocaleString(uiLanguage(), { dateStyle: 'medium', timeStyle: 'short' });
