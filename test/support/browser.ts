@@ -43,3 +43,31 @@ export async function launchChromiumWithExtension(extensionDir: string): Promise
   });
   return context;
 }
+
+// Debian's firefox-esr through puppeteer-core over WebDriver BiDi (no geckodriver needed).
+export const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
+
+/** Headless Firefox with one unpacked extension installed as a temporary add-on; returns the add-on id too. */
+export async function launchFirefoxWithExtension(
+  extensionDir: string,
+): Promise<{ browser: import('puppeteer-core').Browser; addonId: string }> {
+  const { default: puppeteer } = await import('puppeteer-core');
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: FIREFOX_PATH,
+    headless: true,
+    extraPrefsFirefox: {
+      // No network beyond loopback: no update checks, telemetry or remote settings.
+      'app.update.enabled': false,
+      'browser.shell.checkDefaultBrowser': false,
+      'datareporting.policy.dataSubmissionEnabled': false,
+      'extensions.update.enabled': false,
+    },
+  });
+  try {
+    return { browser, addonId: await browser.installExtension(extensionDir) };
+  } catch (error) {
+    await browser.close();
+    throw error;
+  }
+}

@@ -1,0 +1,127 @@
+// The Firefox build in Debian's firefox-esr (puppeteer-core over WebDriver BiDi) against one
+// Jira and one Confluence flavour: the menu item, the user panel's create → use → delete, and
+// the admin panel. Puppeteer's aria selectors do not reach into the panel's shadow root, so
+// the panel is queried through `host.shadowRoot` (see `inPanel`).
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, ElementHandle, Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildExtension } from '../../../extension/build.ts';
+import { type DemoSite, type RunningDemo, startDemo } from '../../../scripts/demo/demo.ts';
+import { launchFirefoxWithExtension } from '../../support/browser.ts';
+import { homePath, restWithToken, SCREENSHOTS } from './harness.ts';
+
+let dir: string;
+let demo: RunningDemo;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'ata-firefox-'));
+  demo = await startDemo({
+    sites: [
+      { name: 'jira9', flavour: 'jira9', port: 0, contextPath: '/jira' },
+      { name: 'confluence8', flavour: 'confluence8', port: 0, contextPath: '/confluence' },
+    ],
+    dataDir: join(dir, 'data'),
+    logLevel: 'error',
+  });
+  const dirs = await buildExtension({
+    outDir: join(dir, 'extension'),
+    sites: demo.sites.map((s) => s.url),
+    targets: ['firefox'],
+  });
+  ({ browser } = await launchFirefoxWithExtension(dirs.firefox));
+  page = await browser.newPage();
+  page.setDefaultTimeout(10_000);
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await demo?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+const site = (name: string) => demo.sites.find((s) => s.name === name) as DemoSite;
+
+/** Logs in with the site's own login form, posted from one of its pages, so the browser keeps the cookie. */
+async function login(s: DemoSite, user: string): Promise<void> {
+  await page.goto(`${s.url}${homePath(s)}`);
+  const status = await page.evaluate(
+    async (url, form) =>
+      (await fetch(url, { method: 'POST', body: new URLSearchParams(form), redirect: 'manual' })).type,
+    `${s.url}${s.product === 'jira' ? '/login.jsp' : '/dologin.action'}`,
+    { os_username: user, os_password: user },
+  );
+  expect(status).toBe('opaqueredirect');
+}
+
+async function openSitePage(s: DemoSite, hash = ''): Promise<void> {
+  await page.goto('about:blank');
+  await page.goto(`${s.url}${homePath(s)}${hash}`);
+  await page.waitForSelector('html[data-api-token-auth="ready"]');
+}
+
+/** An element inside the panel's shadow root, once it is there. */
+async function inPanel(selector: string, text?: string): Promise<ElementHandle<Element>> {
+  const handle = await page.waitForFunction(
+    (sel, txt) => {
+      const root = document.getElementById('api-token-auth-panel')?.shadowRoot;
+      const all = [...(root?.querySelectorAll(sel) ?? [])];
+      return all.find((e) => txt === undefined || e.textContent?.trim() === txt) ?? null;
+    },
+    {},
+    selector,
+    text,
+  );
+  return handle as ElementHandle<Element>;
+}
+
+async function panelHas(selector: string): Promise<boolean> {
+  return page.evaluate(
+    (sel) => !!document.getElementById('api-token-auth-panel')?.shadowRoot?.querySelector(sel),
+    selector,
+  );
+}
+
+describe.each(['jira9', 'confluence8'])('the Firefox build on %s', (name) => {
+  it('adds the menu item; create → the secret works on the REST API → delete → it stops working', async () => {
+    const s = site(name);
+    await login(s, 'alice');
+    await openSitePage(s);
+    const trigger = s.product === 'jira' ? '#header-details-user-fullname' : '#user-menu-link';
+    await page.click(trigger);
+    await page.waitForSelector(`${trigger}[aria-expanded="true"]`);
+    const item = await page.waitForSelector('#api-token-auth-user-link', { visible: true });
+    expect(await item?.evaluate((a) => a.textContent)).toBe('API Token Authentication');
+    await page.screenshot({ path: join(SCREENSHOTS, `firefox-${name}-user-menu.png`) });
+    await item?.click();
+    await (await inPanel('#ata-create-name')).type(`ff-${name}`);
+    await (await inPanel('button[type="submit"]')).click();
+    const secret =
+      (await (await inPanel('[data-testid="token-secret"]')).evaluate((e) => e.textContent)) ?? '';
+    expect(secret).toMatch(/^ata_[0-9A-Za-z]{33}$/);
+    expect(await panelHas('[data-testid="usage-curl-basic"]')).toBe(true);
+    await page.screenshot({ path: join(SCREENSHOTS, `firefox-${name}-user-panel-secret.png`) });
+    expect(await restWithToken(s, 'alice', secret)).toEqual({ status: 200, user: 'alice' });
+
+    await (await inPanel(`button[aria-label="Delete token ff-${name}"]`)).click();
+    await (await inPanel('fieldset.inline-confirm button.danger')).click();
+    await inPanel('p.subtle', 'No tokens.');
+    expect((await restWithToken(s, 'alice', secret)).status).toBe(401);
+  });
+
+  it('opens the admin panel for the administrator and shows its four tabs', async () => {
+    const s = site(name);
+    await login(s, 'admin');
+    await openSitePage(s, '#api-token-auth/admin');
+    for (const tab of ['System-Wide Settings', 'Permissions', 'Token Manager', 'Audit Log']) {
+      await inPanel('[role="tab"]', tab);
+    }
+    await (await inPanel('[role="tab"]', 'Audit Log')).click();
+    await inPanel('[role="tab"][aria-selected="true"]', 'Audit Log');
+    await inPanel('td', 'token.deleted');
+    await page.screenshot({ path: join(SCREENSHOTS, `firefox-${name}-admin-audit.png`) });
+  });
+});
