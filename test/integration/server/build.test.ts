@@ -38,8 +38,9 @@ describe('the compiled production build', () => {
   let bin: string;
   let sim: Simulator;
   const started: CompanionProcess[] = [];
-  const run = (args: string[], env: Record<string, string> = {}) => {
-    const r = runBin(args, env, bin);
+  let healthcheck: string;
+  const run = (args: string[], env: Record<string, string> = {}, script = bin) => {
+    const r = runBin(args, env, script);
     started.push(r);
     return r;
   };
@@ -58,6 +59,7 @@ describe('the compiled production build', () => {
       path.join(dir, 'dist', 'server'),
     ]);
     bin = path.join(dir, 'server', 'bin', 'api-token-auth.js');
+    healthcheck = path.join(dir, 'server', 'bin', 'healthcheck.js');
     sim = await startSimulator({ flavour: 'confluence8', contextPath: '/wiki' });
   });
   afterEach(async () => {
@@ -95,8 +97,17 @@ describe('the compiled production build', () => {
     expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ status: 'ok' });
     expect((await fetch(`${url}/api/v1/openapi.json`)).status).toBe(200);
     expect((await fetch(`${url}/api/v1/me`)).status).toBe(401);
+    // The container's health check, on the address the companion was given.
+    const listen = { ATA_LISTEN: new URL(url).host, ATA_BASE_PATH: '/api-token-auth' };
+    expect(await run([], listen, healthcheck).exited).toBe(0);
+    const wrongPath = run([], { ...listen, ATA_BASE_PATH: '/elsewhere' }, healthcheck);
+    expect(await wrongPath.exited).toBe(1);
+    expect(wrongPath.stderr).toContain('/elsewhere/healthz answered 404');
     serve.child.kill('SIGTERM');
     expect(await serve.exited).toBe(0);
+    const down = run([], listen, healthcheck);
+    expect(await down.exited).toBe(1);
+    expect(down.stderr).toContain('ECONNREFUSED');
     expect(serve.stdout).toContain('"product":"confluence"');
     expect(serve.stderr).toBe('');
   });
