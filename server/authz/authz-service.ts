@@ -327,7 +327,8 @@ export class AuthzService {
    * full records a minute; the rest become one summary record. The log keeps every line.
    */
   #auditedInFull(decision: Decision): boolean {
-    if (decision.decision === 'allow') return true;
+    // Throttled refusals have their own summary per blocked key (throttledRefusals).
+    if (decision.decision === 'allow' || decision.reason === 'throttled') return true;
     return this.failedAudits.note('prefix', prefixKeyOf(decision.clientIp), true);
   }
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { FAILED_AUDITS_PER_PREFIX } from '../../../server/authz/authz-service.ts';
 import type { Settings } from '../../../server/services/types.ts';
 import { generateToken } from '../../../shared/token.ts';
 import { api, BASE, basic, DATABASES, DEFAULT_SETTINGS, type Harness, startHarness } from '../api/harness.ts';
@@ -200,7 +201,8 @@ describe.each(DATABASES)('validation endpoints on %s', (db) => {
     const audit = await h.deps.audit.list({ action: 'auth.failed' }, { limit: 100, offset: 0 });
     const throttled = audit.items.filter((r) => r.remoteIp === attacker && r.details?.reason === 'throttled');
     expect(throttled.map((r) => r.details?.refused ?? 1)).toEqual([39, 1]);
-    expect(audit.items.filter((r) => r.remoteIp === attacker)).toHaveLength(33);
+    // Of the 31 wrong tokens, the first few of its /24 are audited in full, the rest summarised.
+    expect(audit.items.filter((r) => r.remoteIp === attacker)).toHaveLength(FAILED_AUDITS_PER_PREFIX + 2);
   });
 
   it('throttles an IPv6 client per /64 and lets an administrator lift it by the listed key', async () => {
@@ -228,8 +230,10 @@ describe.each(DATABASES)('validation endpoints on %s', (db) => {
         .delete(api(`/admin/throttles/addresses/${encodeURIComponent(address)}`))
         .set('Authorization', admin)
         .set('Content-Type', 'application/json');
-    await lift('2001:db8:aa:bb::/48').expect(400);
-    await lift('2001:db8:aa:bb::/64').expect(204);
+    // A range cannot be written in the path (an encoded slash is refused before routing):
+    // any address of the /64 names its block.
+    await lift('2001:db8:aa:bb::/64').expect(400);
+    await lift('2001:db8:aa:bb::1').expect(204);
     await lift('2001:db8:aa:bb::99').expect(404);
     await nginx(basic('alice', aliceSecret)).set('X-Forwarded-For', '2001:db8:aa:bb::5').expect(200);
   });
