@@ -11,9 +11,12 @@ import type { AddressInfo } from 'node:net';
  * The routing a real deployment gets from the reverse proxy in front of the site, in a few lines of
  * Node so that the demo and the end-to-end tests need no nginx. It follows the shipped nginx
  * configuration (deploy/nginx): the companion is mounted at `/api-token-auth/` on the site's origin,
- * every `/rest/` request is first checked with the companion's `auth_request` endpoint, and in token
- * mode the site receives the identity header instead of the token. A client-supplied identity header
- * is removed on every route.
+ * every `/rest/` request and every request with credentials (an Authorization header, or Seraph's
+ * login parameters in the query) is first checked with the companion's `auth_request` endpoint, and
+ * in token mode the site receives the identity header instead of the token. The answer to a request
+ * with credentials never carries the site's cookies. A client-supplied identity header is removed on
+ * every route, X-Real-IP and X-Forwarded-For are the TCP peer's, and the companion receives only
+ * normalised request targets.
  */
 export interface FrontProxyOptions {
   /** Port to listen on; 0 picks a free one. */
@@ -55,6 +58,20 @@ function routingPath(url: string): string {
   return new URL(decoded.replace(/\/{2,}/g, '/'), 'http://front.invalid').pathname;
 }
 
+/**
+ * Seraph reads `os_username` / `os_password` / `os_authType` from the query of any URL, after
+ * decoding the names: such a name, or any `%` in a name, counts as credentials (as in deploy/nginx).
+ */
+const QUERY_CREDENTIALS = /(?:^|&)(?:os_(?:username|password|authtype)(?:[=&]|$)|[^=&]*%)/i;
+
+/** Dot segments, `//`, encoded `/`, `.`, `\` or a raw `\` in the path: never sent to the companion. */
+const UNNORMALISED_PATH = /\/\/|\/\.\.?(?:\/|$)|%2f|%2e|%5c|\\/i;
+
+function splitTarget(url: string): { path: string; query: string } {
+  const mark = url.indexOf('?');
+  return mark < 0 ? { path: url, query: '' } : { path: url.slice(0, mark), query: url.slice(mark + 1) };
+}
+
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'upgrade'];
 
 /**
@@ -84,8 +101,9 @@ export async function startFrontProxy(options: FrontProxyOptions): Promise<Runni
     const authorization = req.headersDistinct.authorization ?? [];
     if (authorization.length > 1) (headers as NodeJS.Dict<OutgoingHttpHeader>).authorization = authorization;
     delete headers[identityHeader];
+    // The edge: the peer overwrites whatever the client wrote, as deploy/nginx does.
     const peer = req.socket.remoteAddress ?? '';
-    headers['x-forwarded-for'] = headers['x-forwarded-for'] ? `${headers['x-forwarded-for']}, ${peer}` : peer;
+    headers['x-forwarded-for'] = peer;
     headers['x-real-ip'] = peer;
     headers['x-forwarded-proto'] = 'http';
     headers['x-forwarded-host'] = req.headers.host ?? '';
@@ -99,6 +117,7 @@ export async function startFrontProxy(options: FrontProxyOptions): Promise<Runni
     res: ServerResponse,
     headers: OutgoingHttpHeaders,
     localAddress?: string,
+    withoutCookies = false,
   ) => {
     const upstream = http.request(
       {
@@ -111,7 +130,10 @@ export async function startFrontProxy(options: FrontProxyOptions): Promise<Runni
         ...(localAddress ? { localAddress } : {}),
       },
       (answer) => {
-        res.writeHead(answer.statusCode ?? 502, withoutHopByHop(answer.headers));
+        const passOn = withoutHopByHop(answer.headers);
+        // No site session for a token or a password: it would escape the companion's checks.
+        if (withoutCookies) delete passOn['set-cookie'];
+        res.writeHead(answer.statusCode ?? 502, passOn);
         answer.pipe(res);
       },
     );
@@ -162,6 +184,7 @@ export async function startFrontProxy(options: FrontProxyOptions): Promise<Runni
     res: ServerResponse,
     headers: OutgoingHttpHeaders,
     companion: URL,
+    credentialed: boolean,
   ) => {
     const verdict = await checkWithCompanion(req, headers, companion);
     if (verdict.status >= 200 && verdict.status < 300) {
@@ -170,7 +193,7 @@ export async function startFrontProxy(options: FrontProxyOptions): Promise<Runni
         const user = verdict.headers[identityHeader];
         if (typeof user === 'string' && user) headers[identityHeader] = user;
       }
-      pipeTo(site, siteAgent, req, res, headers, options.siteBindAddress);
+      pipeTo(site, siteAgent, req, res, headers, options.siteBindAddress, credentialed);
       return;
     }
     // Like nginx: 401 and 403 reach the client, anything else is an internal error (fail closed).
@@ -193,14 +216,21 @@ export async function startFrontProxy(options: FrontProxyOptions): Promise<Runni
     const headers = forwardedHeaders(req);
     const path = routingPath(req.url ?? '/');
     const toCompanion = path === mountPath || path.startsWith(`${mountPath}/`);
-    // Basic credentials are honoured by the site on any URL, not only under /rest/.
-    const mustCheck = path.startsWith(restPrefix) || req.headers.authorization !== undefined;
+    const target = splitTarget(req.url ?? '/');
+    // Basic and query credentials are honoured by the site on any URL, not only under /rest/.
+    const credentialed = req.headers.authorization !== undefined || QUERY_CREDENTIALS.test(target.query);
+    const mustCheck = path.startsWith(restPrefix) || credentialed;
     // Compared case-insensitively: this must hold whatever spelling the companion's router accepts.
     if (path.toLowerCase().startsWith(`${mountPath}/authz/`.toLowerCase())) {
       // Like the shipped nginx configuration: the validation endpoints answer the proxy only.
       req.resume();
       res.writeHead(404, { 'content-type': 'text/plain' });
       res.end('Not found\n');
+    } else if (toCompanion && UNNORMALISED_PATH.test(target.path)) {
+      // Matched on the normalised path, so the raw one could reach a route the match never meant.
+      req.resume();
+      res.writeHead(400, { 'content-type': 'text/plain' });
+      res.end('Bad request target\n');
     } else if (!toCompanion && !mustCheck) {
       pipeTo(site, siteAgent, req, res, headers, options.siteBindAddress);
     } else if (!companion) {
@@ -210,7 +240,7 @@ export async function startFrontProxy(options: FrontProxyOptions): Promise<Runni
     } else if (toCompanion) {
       pipeTo(companion, companionAgent, req, res, headers);
     } else {
-      void handleRest(req, res, headers, companion);
+      void handleRest(req, res, headers, companion, credentialed);
     }
   });
   // Above the idle timeout of clients such as browsers' pools, as the companion does for nginx.

@@ -120,6 +120,7 @@ describe('the demo front proxy', () => {
     '/Authz/forward-auth',
     '/%61uthz/auth-request',
     '//authz/auth-request',
+    '/x/../authz/auth-request',
   ])('keeps %s under the mount away from clients, whatever its spelling', async (sub) => {
     const answer = await rawRequest(port, [
       `GET /jira/api-token-auth${sub} HTTP/1.1`,
@@ -130,6 +131,54 @@ describe('the demo front proxy', () => {
     ]);
     expect(answer.status).toBe(404);
     expect(answer.body).not.toContain('decision');
+  });
+
+  it.each(['/authz/ext-authz/../../x', '/authz/ext-authz/%2e%2e/%2e%2e/x', '/api%2fv1/me', '/api/v1/me/..'])(
+    'refuses the non-normalised target %s under the mount with 400',
+    async (sub) => {
+      const answer = await rawRequest(port, [
+        `GET /jira/api-token-auth${sub} HTTP/1.1`,
+        `Host: localhost:${port}`,
+        'Connection: close',
+        `Authorization: ${basic('alice', 'alice')}`,
+      ]);
+      expect(answer.status).toBe(400);
+      expect(answer.headers.has('x-forwarded-user')).toBe(false);
+    },
+  );
+
+  it('gives no site cookie to a request with credentials, and keeps them for browsers', async () => {
+    const page = `${site.url}/secure/Dashboard.jspa`;
+    const browser = await fetch(page);
+    expect(browser.headers.getSetCookie().join()).toContain('atlassian.xsrf.token=');
+    const withPassword = await fetch(page, {
+      headers: { authorization: basic('alice', 'alice') },
+    });
+    expect(await withPassword.text()).toContain('name="ajs-remote-user" content="alice"');
+    expect(withPassword.headers.getSetCookie()).toEqual([]);
+    const login = await fetch(`${site.url}/rest/auth/1/session`, {
+      method: 'POST',
+      headers: { authorization: basic('alice', 'alice'), 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'alice', password: 'alice' }),
+    });
+    expect(login.status).toBe(200);
+    expect(login.headers.getSetCookie()).toEqual([]);
+  });
+
+  it('checks credentials in the query, on any page', async () => {
+    const admin = await jiraSession(site, 'admin');
+    const settingsUrl = `${site.companionUrl}/api/v1/admin/settings`;
+    const headers = { cookie: admin, 'content-type': 'application/json' };
+    const before = await (await fetch(settingsUrl, { headers })).json();
+    const put = (body: unknown) => fetch(settingsUrl, { method: 'PUT', headers, body: JSON.stringify(body) });
+    expect((await put({ ...before, passwordBasicAuth: false })).status).toBe(200);
+    try {
+      const refused = await fetch(`${site.url}/secure/Dashboard.jspa?os_username=alice&os_password=alice`);
+      expect(refused.status).toBe(403);
+      expect(refused.headers.get('x-api-token-auth-reason')).toBe('password-auth-disabled');
+    } finally {
+      expect((await put(before)).status).toBe(200);
+    }
   });
 
   it('refuses to start on a port in use with an error naming it, instead of an unhandled error event', async () => {
