@@ -14,12 +14,12 @@ import { build } from 'esbuild';
 const ROOT = path.resolve(import.meta.dirname, '..');
 
 /** What the bin reads next to the bundle. */
-export interface BuildManifest {
+interface BuildManifest {
   /** Source files (relative to the repository root) the bundle was built from. */
   sources: string[];
 }
 
-export async function buildServer(outDir: string): Promise<BuildManifest> {
+async function buildServer(outDir: string): Promise<BuildManifest> {
   await rm(outDir, { recursive: true, force: true });
   await mkdir(outDir, { recursive: true });
   const result = await build({
@@ -48,15 +48,11 @@ export async function buildServer(outDir: string): Promise<BuildManifest> {
   return manifest;
 }
 
-if (import.meta.filename === process.argv[1]) {
-  const outDir = path.resolve(process.argv[2] ?? path.join(ROOT, 'dist', 'server'));
-  try {
-    const manifest = await buildServer(outDir);
-    console.log(
-      `[build-server] ${path.relative(process.cwd(), outDir) || '.'}: ${manifest.sources.length} sources bundled`,
-    );
-  } catch (error) {
-    console.error(`[build-server] failed: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  }
+const outDir = path.resolve(process.argv[2] ?? path.join(ROOT, 'dist', 'server'));
+try {
+  const manifest = await buildServer(outDir);
+  console.log(`[build-server] ${outDir}: ${manifest.sources.length} sources bundled`);
+} catch (error) {
+  console.error(`[build-server] failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
 }
