@@ -80,7 +80,6 @@ export async function wireCompanion(config: Config, overrides: CompanionOverride
   try {
     await store.migrate();
     const key = secretKey(config, overrides.random);
-    const services = createServices({ store, key, logger, clock, random: overrides.random });
     const directory = createDirectory({
       site,
       product,
@@ -88,6 +87,7 @@ export async function wireCompanion(config: Config, overrides: CompanionOverride
       adminGroups: adminGroupsFor(config, product),
       clock,
     });
+    const services = createServices({ store, key, logger, clock, random: overrides.random, directory });
     const authz = new AuthzService({
       ...services,
       directory,

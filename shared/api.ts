@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { isAddressOrRange } from './addresses.ts';
 import { AUDIT_ACTIONS } from './audit-actions.ts';
-import { PERMISSION_NAMES } from './permissions.ts';
+import { PERMISSION_NAMES, PERMISSION_WARNING_CODES } from './permissions.ts';
 import { VALIDITY_OPTIONS } from './validity.ts';
 
 export const API_PREFIX = '/api/v1';
@@ -16,6 +16,9 @@ export const Validity = z
   .enum(VALIDITY_OPTIONS)
   .meta({ id: 'Validity', description: 'ISO-8601 period or never' });
 export const Scope = z.enum(['read-only', 'read-write']).meta({ id: 'Scope' });
+export type Scope = z.infer<typeof Scope>;
+export const AuditAction = z.enum(AUDIT_ACTIONS).meta({ id: 'AuditAction' });
+export type AuditAction = z.infer<typeof AuditAction>;
 export const Product = z.enum(['jira', 'confluence']);
 const Timestamp = z.iso.datetime({ offset: true });
 
@@ -135,7 +138,11 @@ export const Permissions = z
 export type Permissions = z.infer<typeof Permissions>;
 
 export const PermissionWarning = z
-  .object({ code: z.string(), permission: z.enum(PERMISSION_NAMES), message: z.string() })
+  .object({
+    code: z.enum(PERMISSION_WARNING_CODES),
+    permission: z.enum(PERMISSION_NAMES),
+    message: z.string(),
+  })
   .meta({ id: 'PermissionWarning' });
 export type PermissionWarning = z.infer<typeof PermissionWarning>;
 
@@ -173,7 +180,7 @@ export const AuditRecord = z
     id: z.number().int(),
     at: Timestamp,
     actor: z.string(),
-    action: z.enum(AUDIT_ACTIONS),
+    action: AuditAction,
     subjectUser: z.string().nullable(),
     tokenId: z.string().nullable(),
     tokenName: z.string().nullable(),
@@ -185,7 +192,7 @@ export type AuditRecord = z.infer<typeof AuditRecord>;
 
 const auditFilters = {
   actor: Username.optional(),
-  action: z.enum(AUDIT_ACTIONS).optional(),
+  action: AuditAction.optional(),
   subjectUser: Username.optional(),
   tokenId: z.string().max(64).optional(),
   from: QueryTime.optional(),
@@ -224,11 +231,31 @@ export const GroupSearchResponse = z
   .meta({ id: 'GroupSearchResponse' });
 export type GroupSearchResponse = z.infer<typeof GroupSearchResponse>;
 
+// ---- throttles ------------------------------------------------------------------------------
+export const ThrottleList = z
+  .object({
+    items: z.array(
+      z.object({
+        kind: z.enum(['address', 'user']),
+        key: z.string().meta({ description: 'The client address (IPv6: its /64) or the username' }),
+        failures: z.number().int(),
+        blockedUntil: Timestamp,
+      }),
+    ),
+  })
+  .meta({ id: 'ThrottleList' });
+export type ThrottleList = z.infer<typeof ThrottleList>;
+
 // ---- health and errors ----------------------------------------------------------------------
-export const Health = z.object({
-  status: z.enum(['ok', 'unavailable']),
-  checks: z.record(z.string(), z.string()).optional(),
-});
+// Only ok or unavailable: the probe is public, so why a check failed goes to the log, not here.
+const CheckStatus = z.enum(['ok', 'unavailable']);
+export const Health = z
+  .strictObject({
+    status: CheckStatus,
+    checks: z.strictObject({ database: CheckStatus, site: CheckStatus }).optional(),
+  })
+  .meta({ id: 'Health' });
+export type Health = z.infer<typeof Health>;
 
 export const ErrorBody = z
   .object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) })

@@ -1,15 +1,14 @@
 // The three token permissions, shared by the companion server and the extension (no Node imports).
-// Site administrators always hold all three, whatever the document says.
+// Site administrators always hold all three, whatever the document says. The document's shape is
+// the zod schema in api.ts (imported as a type only, so the extension's bundle gains no zod).
+import type { z } from 'zod';
+import type { Permissions, PermissionWarning as PermissionWarningSchema } from './api.ts';
 
 export const PERMISSION_NAMES = ['useTokens', 'createOwnTokens', 'createTokensForOthers'] as const;
 export type PermissionName = (typeof PERMISSION_NAMES)[number];
 
-export interface PermissionGrant {
-  everyone: boolean;
-  groups: string[];
-}
-
-export type PermissionsDocument = Record<PermissionName, PermissionGrant>;
+export type PermissionsDocument = z.infer<typeof Permissions>;
+export type PermissionGrant = PermissionsDocument[PermissionName];
 
 export type PermissionSet = Record<PermissionName, boolean>;
 
@@ -18,11 +17,13 @@ export interface PermissionSubject {
   groups: readonly string[];
 }
 
-export interface PermissionWarning {
-  code: 'administrators_only' | 'create_wider_than_use' | 'create_for_others_everyone' | 'unknown_group';
-  permission: PermissionName;
-  message: string;
-}
+export const PERMISSION_WARNING_CODES = [
+  'administrators_only',
+  'create_wider_than_use',
+  'create_for_others_everyone',
+  'unknown_group',
+] as const;
+export type PermissionWarning = z.infer<typeof PermissionWarningSchema>;
 
 export const PERMISSION_LABELS: Record<PermissionName, string> = {
   useTokens: 'Use API tokens',

@@ -9,7 +9,8 @@ export interface ServiceEventMap {
   'token.deleted': [{ tokenIds: string[] }];
   /** Every token that outlived `expiresAt` (never-expiring ones included) now expires then. */
   'tokens.capped': [{ expiresAt: Date }];
-  'settings.changed': [{ settings: Settings; before: Settings }];
+  /** `before` is null when the stored document it replaced was corrupted. */
+  'settings.changed': [{ settings: Settings; before: Settings | null }];
   'permissions.changed': [{ permissions: PermissionsDocument }];
 }
 

@@ -1,6 +1,7 @@
 // Builds the four services over one store, one clock, one random source and one event emitter.
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
+import type { Directory } from '../directory/index.ts';
 import type { Store } from '../store/index.ts';
 import { AuditService } from './audit-service.ts';
 import { createServiceEvents, type ServiceEvents } from './events.ts';
@@ -17,7 +18,11 @@ export interface ServiceDeps {
   events?: ServiceEvents;
   /** How long settings and permissions read from the store are reused (default 5 s). */
   cacheMs?: number;
+  /** The site, for the rules that ask it: unknown groups, the user a token is created for. */
+  directory?: SiteLookups;
 }
+
+export type SiteLookups = Pick<Directory, 'groupExists' | 'lookupUser'>;
 
 export interface Services {
   events: ServiceEvents;
@@ -31,15 +36,17 @@ export function createServices(deps: ServiceDeps): Services {
   const clock = deps.clock ?? (() => new Date());
   const events = deps.events ?? createServiceEvents();
   const common = { store: deps.store, clock, logger: deps.logger, events, cacheMs: deps.cacheMs };
+  const site = deps.directory;
   const audit = new AuditService({ store: deps.store, clock });
   const settings = new SettingsService({ ...common, audit });
-  const permissions = new PermissionService({ ...common, audit });
+  const permissions = new PermissionService({ ...common, audit, site });
   const tokens = new TokenService({
     ...common,
     key: deps.key,
     random: deps.random ?? randomBytes,
     audit,
     settings,
+    site,
   });
   return { events, audit, settings, permissions, tokens };
 }

@@ -1,7 +1,11 @@
-// The system-wide settings document: defaults in code, one audited row in the store.
+// The system-wide settings document: defaults in code, one audited row in the store, its shape the
+// Settings schema of shared/api.ts. Saving a lowered maximum may cap the tokens that outlive it:
+// the save, the cap and their audit records are one transaction.
+import { Settings as SettingsSchema } from '../../shared/api.ts';
 import { DEFAULT_MAX_VALIDITY } from '../../shared/validity.ts';
 import { AuditedDocument, type AuditedDocumentDeps } from './audited-document.ts';
 import type { ServiceEvents } from './events.ts';
+import { announceCap, capOutliving } from './token-cap.ts';
 import type { RequestContext, Settings } from './types.ts';
 
 export function defaultSettings(): Settings {
@@ -15,44 +19,63 @@ export function defaultSettings(): Settings {
   };
 }
 
-/** Takes the known fields only; a document written by an older version gets defaults for newer ones. */
-function withDefaults(stored: unknown): Settings {
-  const d = defaultSettings();
-  const doc = (typeof stored === 'object' && stored !== null ? stored : {}) as Partial<Settings>;
-  const proxy: Partial<Settings['reverseProxy']> = doc.reverseProxy ?? {};
-  return {
-    maxValidity: doc.maxValidity ?? d.maxValidity,
-    ipAllowlist: doc.ipAllowlist ?? d.ipAllowlist,
-    reverseProxy: {
-      enabled: proxy.enabled ?? d.reverseProxy.enabled,
-      trustedProxies: proxy.trustedProxies ?? d.reverseProxy.trustedProxies,
-      clientIpHeader: proxy.clientIpHeader ?? d.reverseProxy.clientIpHeader,
-    },
-    passwordBasicAuth: doc.passwordBasicAuth ?? d.passwordBasicAuth,
-    auditAuthentications: doc.auditAuthentications ?? d.auditAuthentications,
-    forceReadOnlyScope: doc.forceReadOnlyScope ?? d.forceReadOnlyScope,
-  };
-}
-
 export interface SettingsServiceDeps extends AuditedDocumentDeps {
   events: ServiceEvents;
+}
+
+export interface SettingsUpdate {
+  settings: Settings;
+  /** Existing tokens that outlive the (new) maximum, counted from now. */
+  exceedingTokens: number;
+  /** Of those, how many now expire at the maximum (only with capExistingTokens). */
+  cappedTokens: number;
 }
 
 export class SettingsService {
   private readonly document: AuditedDocument<Settings>;
 
   constructor(private readonly deps: SettingsServiceDeps) {
-    this.document = new AuditedDocument(deps, 'settings', withDefaults);
+    this.document = new AuditedDocument(deps, {
+      kind: 'settings',
+      schema: SettingsSchema,
+      defaults: defaultSettings,
+    });
   }
 
   get(): Promise<Settings> {
     return this.document.get();
   }
 
-  /** Saves the whole document and returns it; the change is audited with before and after. */
-  async update(next: Settings, ctx: RequestContext): Promise<Settings> {
-    const { before, after } = await this.document.save(next, ctx);
+  /**
+   * Saves the whole document (audited with before and after), reports the tokens that outlive its
+   * maximum and, with `capExistingTokens`, caps them, audited as `tokens.capped`: all in one
+   * transaction, so a failed cap leaves the settings as they were.
+   */
+  async update(
+    next: Settings,
+    ctx: RequestContext,
+    options: { capExistingTokens?: boolean } = {},
+  ): Promise<SettingsUpdate> {
+    const now = this.deps.clock();
+    const cap = options.capExistingTokens ?? false;
+    const { before, after, extra } = await this.document.save(next, ctx, async (repos, saved) => {
+      const result = await capOutliving(repos, saved.maxValidity, now, cap);
+      if (result.capped > 0) {
+        await this.deps.audit.record(
+          {
+            actor: ctx.actor,
+            action: 'tokens.capped',
+            remoteIp: ctx.remoteIp,
+            details: { maxValidity: saved.maxValidity, capped: result.capped, expiresAt: result.limit },
+          },
+          repos,
+        );
+      }
+      return result;
+    });
+    const result = extra ?? { exceeding: 0, capped: 0, limit: null };
     this.deps.events.emit('settings.changed', { settings: after, before });
-    return after;
+    announceCap(this.deps, after.maxValidity, result);
+    return { settings: after, exceedingTokens: result.exceeding, cappedTokens: result.capped };
   }
 }

@@ -4,20 +4,25 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { generateToken, isTokenShaped, tokenHint } from '../../shared/token.ts';
 import { allowedValidities, expiresAt, isValidityAllowed, type Validity } from '../../shared/validity.ts';
-import { badRequest } from '../errors.ts';
+import type { Directory } from '../directory/index.ts';
+import { badRequest, forbidden, notFound } from '../errors.ts';
 import type { Store } from '../store/index.ts';
 import type { AuditService } from './audit-service.ts';
 import type { ServiceEvents } from './events.ts';
 import type { SettingsService } from './settings-service.ts';
+import { announceCap, capOutliving } from './token-cap.ts';
 import { hashesEqual, hashToken } from './token-hash.ts';
+import { assertNarrowerThanParent } from './token-minting.ts';
 import type {
   CreateTokenInput,
   Page,
   PageOf,
   RequestContext,
   TokenFilter,
+  TokenIssuer,
   TokenOwner,
   TokenRecord,
+  TokenRequest,
 } from './types.ts';
 
 const nameOf = (owner: string | TokenOwner) => (typeof owner === 'string' ? owner : owner.username);
@@ -32,6 +37,8 @@ export interface TokenServiceDeps {
   events: ServiceEvents;
   audit: AuditService;
   settings: SettingsService;
+  /** The site, asked about the user a token is created for. */
+  site?: Pick<Directory, 'lookupUser'>;
 }
 
 /** A version-4 UUID from the injected random source, so ids are as reproducible as secrets in tests. */
@@ -65,8 +72,20 @@ export class TokenService {
         allowed,
       });
     }
-    const secret = generateToken(this.random);
     const createdAt = this.deps.clock();
+    const scope = settings.forceReadOnlyScope ? ('read-only' as const) : (input.scope ?? 'read-write');
+    const ipAllowlist = input.ipAllowlist ?? [];
+    const parent = ctx.viaToken ?? null;
+    if (parent) {
+      const child = {
+        validity: input.validity,
+        expiresAt: expiresAt(createdAt, input.validity),
+        scope,
+        ipAllowlist,
+      };
+      assertNarrowerThanParent(parent, child, createdAt, allowedValidities(settings.maxValidity));
+    }
+    const secret = generateToken(this.random);
     const row = {
       id: uuidFrom(this.random(16)),
       owner: input.owner.toLowerCase(),
@@ -74,8 +93,8 @@ export class TokenService {
       name: input.name.trim(),
       secretHash: hashToken(this.deps.key, secret),
       hint: tokenHint(secret),
-      scope: settings.forceReadOnlyScope ? ('read-only' as const) : (input.scope ?? 'read-write'),
-      ipAllowlist: input.ipAllowlist ?? [],
+      scope,
+      ipAllowlist,
       createdAt,
       expiresAt: expiresAt(createdAt, input.validity),
       createdBy: ctx.actor.toLowerCase(),
@@ -90,7 +109,13 @@ export class TokenService {
           tokenId: inserted.id,
           tokenName: inserted.name,
           remoteIp: ctx.remoteIp,
-          details: { validity: input.validity, scope: inserted.scope, expiresAt: inserted.expiresAt },
+          details: {
+            validity: input.validity,
+            scope: inserted.scope,
+            expiresAt: inserted.expiresAt,
+            // A token minted by a token names its parent: the trail shows what a leaked one made.
+            ...(parent ? { parentTokenId: parent.id, parentTokenName: parent.name } : {}),
+          },
         },
         repos,
       );
@@ -99,6 +124,47 @@ export class TokenService {
     this.deps.logger.info({ tokenId: token.id, owner: token.owner, actor: ctx.actor }, 'token created');
     this.deps.events.emit('token.created', { token });
     return { token, secret };
+  }
+
+  /** A token for the caller themself: needs Create Tokens (site administrators always hold it). */
+  async createOwn(
+    issuer: TokenIssuer,
+    request: TokenRequest,
+    ctx: RequestContext,
+  ): Promise<{ token: TokenRecord; secret: string }> {
+    if (!issuer.permissions.createOwnTokens) {
+      throw forbidden('You are not allowed to create API tokens.', 'permission_denied');
+    }
+    return this.create({ ...request, owner: issuer.username, ownerKey: issuer.key }, ctx);
+  }
+
+  /**
+   * A token on behalf of another site user: needs Create Tokens for Other Users, the user must
+   * exist and be active, and only site administrators may create one for a site administrator (a
+   * token of an administrator is that administrator: the permission must not be a way up). The
+   * permission is checked before the site is asked, so a refused caller learns nothing of its users.
+   */
+  async createForUser(
+    issuer: TokenIssuer,
+    username: string,
+    request: TokenRequest,
+    ctx: RequestContext,
+    users: Pick<Directory, 'lookupUser'> | undefined = this.deps.site,
+  ): Promise<{ token: TokenRecord; secret: string }> {
+    if (!issuer.permissions.createTokensForOthers) {
+      throw forbidden('You are not allowed to create API tokens for other users.', 'permission_denied');
+    }
+    if (!users) throw new Error('TokenService.createForUser needs the site to look the user up');
+    const user = await users.lookupUser(username);
+    if (!user) throw notFound(`The site has no user named ${username}.`);
+    if (!user.active) throw badRequest(`${user.username} is deactivated on the site.`);
+    if (user.isAdmin && !issuer.isAdmin) {
+      throw forbidden(
+        'Only site administrators may create tokens for a site administrator.',
+        'admin_required',
+      );
+    }
+    return this.create({ ...request, owner: user.username, ownerKey: user.key }, ctx);
   }
 
   /**
@@ -206,21 +272,17 @@ export class TokenService {
 
   /**
    * How many tokens outlive `maximum` counted from now (never-expiring ones included), and with
-   * `cap` shortens them to expire exactly then. Counting from now rather than from each token's
-   * creation means lowering the maximum never expires a token on the spot.
+   * `cap` shortens them to expire exactly then (the rule: ./token-cap.ts). Not audited: an
+   * administrator's cap goes through SettingsService.update, which saves, caps and audits at once.
    */
   async capToMaximum(
     maximum: Validity,
     options: { cap: boolean },
   ): Promise<{ exceeding: number; capped: number }> {
-    const limit = expiresAt(this.deps.clock(), maximum);
-    if (!limit) return { exceeding: 0, capped: 0 };
-    const exceeding = await this.deps.store.tokens.countOutliving(limit);
-    const capped = options.cap && exceeding > 0 ? await this.deps.store.tokens.capExpiry(limit) : 0;
-    if (capped > 0) {
-      this.deps.logger.info({ maximum, capped }, 'token expiry capped to the maximum');
-      this.deps.events.emit('tokens.capped', { expiresAt: limit });
-    }
-    return { exceeding, capped };
+    const result = await this.deps.store.transaction((repos) =>
+      capOutliving(repos, maximum, this.deps.clock(), options.cap),
+    );
+    announceCap(this.deps, maximum, result);
+    return { exceeding: result.exceeding, capped: result.capped };
   }
 }

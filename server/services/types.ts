@@ -1,8 +1,12 @@
 // Domain types the services hand to routes (CORE-API) and to the validation plane (AUTHZ).
-// Timestamps are Date objects; they serialise to ISO strings in JSON responses.
+// Timestamps are Date objects; they serialise to ISO strings in JSON responses. The vocabulary
+// (scopes, audit actions, the settings document) is declared once, as the zod schemas of shared/.
+import type { AuditAction, Scope, Settings } from '../../shared/api.ts';
+import type { PermissionSet } from '../../shared/permissions.ts';
 import type { Validity } from '../../shared/validity.ts';
 
-export type TokenScope = 'read-only' | 'read-write';
+export type { AuditAction, Settings };
+export type TokenScope = Scope;
 
 export interface TokenRecord {
   id: string;
@@ -27,10 +31,21 @@ export interface TokenRecord {
   hint: string;
 }
 
+/** The API token a request authenticated with: what a token it creates may not exceed. */
+export interface ViaToken {
+  id: string;
+  name: string;
+  expiresAt: Date | null;
+  ipAllowlist: string[];
+  scope: TokenScope;
+}
+
 /** Who is acting and from where: recorded in the audit log for every change. */
 export interface RequestContext {
   actor: string;
   remoteIp: string | null;
+  /** Set by identify when the caller authenticated with one of our API tokens. */
+  viaToken?: ViaToken | null;
 }
 
 /** A site user as tokens refer to them: the key decides, the name is what people see. */
@@ -38,6 +53,15 @@ export interface TokenOwner {
   username: string;
   key: string;
 }
+
+/** Who asks for a token to be created, as the site and the permissions say (identify's Caller). */
+export interface TokenIssuer extends TokenOwner {
+  isAdmin: boolean;
+  permissions: PermissionSet;
+}
+
+/** What a caller asks for; the owner comes from who is asking or from the site. */
+export type TokenRequest = Omit<CreateTokenInput, 'owner' | 'ownerKey'>;
 
 export interface CreateTokenInput {
   owner: string;
@@ -77,31 +101,6 @@ export interface PageOf<T> {
   limit: number;
   offset: number;
 }
-
-export interface Settings {
-  maxValidity: Validity;
-  ipAllowlist: string[];
-  reverseProxy: {
-    enabled: boolean;
-    trustedProxies: string[];
-    clientIpHeader: string;
-  };
-  passwordBasicAuth: boolean;
-  auditAuthentications: boolean;
-  forceReadOnlyScope: boolean;
-}
-
-export type AuditAction =
-  | 'token.created'
-  | 'token.deleted'
-  | 'tokens.deleted_all'
-  | 'tokens.capped'
-  | 'settings.changed'
-  | 'permissions.changed'
-  | 'auth.succeeded'
-  | 'auth.failed'
-  | 'auth.ip_denied'
-  | 'auth.permission_denied';
 
 export interface AuditRecord {
   id: number;
