@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import * as api from '../shared/api.ts';
-import { OPERATIONS } from './openapi-operations.ts';
+import type { Operation } from './openapi-operations.ts';
+import { accessOf, type Route } from './routes/table.ts';
 
-// The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with, so the
-// description cannot drift from the behaviour. The operations are listed in openapi-operations.ts.
+// The OpenAPI 3.1 document, generated from the route table the router is built from (each route's
+// own zod schemas), so the description cannot drift from the behaviour; the proxy endpoints,
+// served before Koa, are described in openapi-operations.ts.
 
 type Json = Record<string, unknown>;
 
@@ -33,7 +35,30 @@ function parameters(
   }));
 }
 
-export function openApiDocument(options: { basePath: string; version?: string }): Json {
+/** What the document says of a route: everything comes from its table entry. */
+export function operationOf(r: Route): Operation {
+  return {
+    method: r.method,
+    path: r.path,
+    tag: r.tag,
+    summary: r.summary,
+    access: accessOf(r),
+    body: r.input?.body,
+    query: r.input?.query,
+    params: r.input?.params,
+    ok: r.output,
+  };
+}
+
+export interface DocumentOptions {
+  basePath: string;
+  routes: readonly Route[];
+  /** Endpoints served outside the route table (the validation plane's proxy endpoints). */
+  others?: readonly Operation[];
+  version?: string;
+}
+
+export function openApiDocument(options: DocumentOptions): Json {
   const components: Record<string, unknown> = {};
   const convert = converter(components);
   const paths: Record<string, Json> = {};
@@ -41,7 +66,7 @@ export function openApiDocument(options: { basePath: string; version?: string })
     description: 'Error',
     content: { 'application/json': { schema: convert(api.ErrorBody, 'output') } },
   };
-  for (const op of OPERATIONS) {
+  for (const op of [...options.routes.map(operationOf), ...(options.others ?? [])]) {
     const ok = op.ok.schema
       ? {
           description: op.ok.description,

@@ -2,6 +2,9 @@ import { bodyParser } from '@koa/bodyparser';
 import type { Context, Next } from 'koa';
 import { AppError } from '../errors.ts';
 
+/** Mutating bodies are small JSON documents; anything larger is refused before parsing. */
+export const BODY_LIMIT = '64kb';
+
 const mutating = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export interface JsonBodyOptions {

@@ -1,10 +1,7 @@
-import type Router from '@koa/router';
-import { AuditExportQuery, type AuditPage, AuditQuery } from '../../shared/api.ts';
-import { requireAdmin } from '../middleware/authorize.ts';
-import { inputOf, validate } from '../middleware/validate.ts';
+import { AuditExportQuery, AuditPage, AuditQuery } from '../../shared/api.ts';
 import type { AuditFilter } from '../services/types.ts';
-import { managementRouter, type RouteDeps } from './deps.ts';
 import { dateOrUndefined, toApiAudit } from './serialize.ts';
+import { type Route, route } from './table.ts';
 
 type Filters = Omit<AuditQuery, 'limit' | 'offset'>;
 
@@ -18,20 +15,37 @@ const toFilter = (q: Filters): AuditFilter => ({
 });
 
 // Read-only: the audit log is append-only, and no route edits or removes records.
-export function adminAuditRouter(deps: RouteDeps): Router {
-  return managementRouter(deps)
-    .get('/admin/audit', requireAdmin(), validate({ query: AuditQuery }), async (ctx) => {
-      const { limit, offset, ...filters } = inputOf<undefined, AuditQuery>(ctx).query;
+export const adminAuditRoutes: Route[] = [
+  route({
+    method: 'get',
+    path: '/api/v1/admin/audit',
+    guard: 'admin',
+    tag: 'Audit',
+    summary: 'Audit records, filtered and paginated (append-only)',
+    input: { query: AuditQuery },
+    output: { status: 200, schema: AuditPage, description: 'One page' },
+    async handler({ deps, query }) {
+      const { limit, offset, ...filters } = query;
       const page = await deps.audit.list(toFilter(filters), { limit, offset });
-      const body: AuditPage = { ...page, items: page.items.map(toApiAudit) };
-      ctx.body = body;
-    })
-    .get('/admin/audit/export', requireAdmin(), validate({ query: AuditExportQuery }), async (ctx) => {
-      const { format, ...filters } = inputOf<undefined, Filters & { format: 'csv' | 'jsonl' }>(ctx).query;
+      return { ...page, items: page.items.map(toApiAudit) };
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/v1/admin/audit/export',
+    guard: 'admin',
+    tag: 'Audit',
+    summary: 'Export audit records as CSV or JSON Lines',
+    input: { query: AuditExportQuery },
+    output: { status: 200, description: 'A file', contentType: 'text/csv' },
+    handler({ deps, ctx, query }) {
+      const { format, ...filters } = query;
       const filter = toFilter(filters);
       const stamp = deps.clock().toISOString().slice(0, 10);
       ctx.set('Content-Disposition', `attachment; filename="api-token-auth-audit-${stamp}.${format}"`);
       ctx.type = format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8';
       ctx.body = format === 'csv' ? deps.audit.exportCsv(filter) : deps.audit.exportJsonLines(filter);
-    });
-}
+      return undefined;
+    },
+  }),
+];

@@ -1,22 +1,30 @@
-import type Router from '@koa/router';
-import { type GroupSearchResponse, SearchQuery, type UserSearchResponse } from '../../shared/api.ts';
-import { requireAdmin } from '../middleware/authorize.ts';
-import { inputOf, validate } from '../middleware/validate.ts';
-import { managementRouter, type RouteDeps } from './deps.ts';
-
-type Search = { q: string; limit: number };
+import { GroupSearchResponse, SearchQuery, UserSearchResponse } from '../../shared/api.ts';
+import { type Route, route } from './table.ts';
 
 // User and group pickers of the admin panel, answered by the site with the service credential.
-export function adminDirectoryRouter(deps: RouteDeps): Router {
-  return managementRouter(deps)
-    .get('/admin/users/search', requireAdmin(), validate({ query: SearchQuery }), async (ctx) => {
-      const { q, limit } = inputOf<undefined, Search>(ctx).query;
-      const body: UserSearchResponse = { users: await deps.directory.searchUsers(q, limit) };
-      ctx.body = body;
-    })
-    .get('/admin/groups/search', requireAdmin(), validate({ query: SearchQuery }), async (ctx) => {
-      const { q, limit } = inputOf<undefined, Search>(ctx).query;
-      const body: GroupSearchResponse = { groups: await deps.directory.searchGroups(q, limit) };
-      ctx.body = body;
-    });
-}
+export const adminDirectoryRoutes: Route[] = [
+  route({
+    method: 'get',
+    path: '/api/v1/admin/users/search',
+    guard: 'admin',
+    tag: 'Administration',
+    summary: 'Find site users (for pickers)',
+    input: { query: SearchQuery },
+    output: { status: 200, schema: UserSearchResponse, description: 'Matching users' },
+    async handler({ deps, query }) {
+      return { users: await deps.directory.searchUsers(query.q, query.limit) };
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/v1/admin/groups/search',
+    guard: 'admin',
+    tag: 'Administration',
+    summary: 'Find site groups (for pickers)',
+    input: { query: SearchQuery },
+    output: { status: 200, schema: GroupSearchResponse, description: 'Matching groups' },
+    async handler({ deps, query }) {
+      return { groups: await deps.directory.searchGroups(query.q, query.limit) };
+    },
+  }),
+];

@@ -1,41 +1,35 @@
-import type Router from '@koa/router';
 import { z } from 'zod';
-import { PutSettingsQuery, type PutSettingsResponse, Settings } from '../../shared/api.ts';
-import { requireAdmin } from '../middleware/authorize.ts';
+import { PutSettingsQuery, PutSettingsResponse, Settings } from '../../shared/api.ts';
 import { auditContextOf } from '../middleware/identify.ts';
-import { inputOf, validate } from '../middleware/validate.ts';
-import { managementRouter, type RouteDeps } from './deps.ts';
+import { type Route, route } from './table.ts';
 
 // PUT takes exactly the document GET returns; capExistingTokens may ride along (body or query).
 export const PutSettingsRequest = Settings.extend({ capExistingTokens: z.boolean().optional() });
 
-export function adminSettingsRouter(deps: RouteDeps): Router {
-  return managementRouter(deps)
-    .get('/admin/settings', requireAdmin(), async (ctx) => {
-      ctx.body = await deps.settings.get();
-    })
-    .put(
-      '/admin/settings',
-      requireAdmin(),
-      validate({ body: PutSettingsRequest, query: PutSettingsQuery }),
-      async (ctx) => {
-        const { body, query } = inputOf<z.infer<typeof PutSettingsRequest>, z.infer<typeof PutSettingsQuery>>(
-          ctx,
-        );
-        const { capExistingTokens, ...next } = body;
-        const cap = capExistingTokens ?? query.capExistingTokens === 'true';
-        const audit = auditContextOf(ctx);
-        const settings = await deps.settings.update(next, audit);
-        const { exceeding, capped } = await deps.tokens.capToMaximum(settings.maxValidity, { cap });
-        if (capped > 0) {
-          await deps.audit.record({
-            ...audit,
-            action: 'tokens.capped',
-            details: { maxValidity: settings.maxValidity, capped },
-          });
-        }
-        const response: PutSettingsResponse = { settings, exceedingTokens: exceeding, cappedTokens: capped };
-        ctx.body = response;
-      },
-    );
-}
+export const adminSettingsRoutes: Route[] = [
+  route({
+    method: 'get',
+    path: '/api/v1/admin/settings',
+    guard: 'admin',
+    tag: 'Administration',
+    summary: 'System-wide settings',
+    output: { status: 200, schema: Settings, description: 'The settings document' },
+    handler: ({ deps }) => deps.settings.get(),
+  }),
+  route({
+    method: 'put',
+    path: '/api/v1/admin/settings',
+    guard: 'admin',
+    tag: 'Administration',
+    summary:
+      'Replace the settings; reports (and with capExistingTokens caps) tokens beyond a lowered maximum',
+    input: { body: PutSettingsRequest, query: PutSettingsQuery },
+    output: { status: 200, schema: PutSettingsResponse, description: 'Saved' },
+    handler({ deps, ctx, body, query }) {
+      const { capExistingTokens, ...next } = body;
+      return deps.settings.update(next, auditContextOf(ctx), {
+        capExistingTokens: capExistingTokens ?? query.capExistingTokens === 'true',
+      });
+    },
+  }),
+];

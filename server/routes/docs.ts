@@ -1,7 +1,4 @@
-import type Router from '@koa/router';
-import { openApiDocument } from '../openapi.ts';
-import { OPERATIONS } from '../openapi-operations.ts';
-import { apiPrefix, companionRouter, type RouteDeps } from './deps.ts';
+import { type Route, route } from './table.ts';
 
 const escapeHtml = (s: string) =>
   s.replace(
@@ -27,29 +24,38 @@ curl -u alice:ata_… -X POST -H 'Content-Type: application/json' \\
      -d '{"name":"nightly build","validity":"P6M"}' \\
      https://jira.example.com/api-token-auth/api/v1/tokens`;
 
-// A self-contained page (no scripts, no remote assets) rendering each operation from the document.
+type Entry = {
+  summary?: string;
+  description?: string;
+  parameters?: { name: string; in: string; required: boolean }[];
+  requestBody?: { content?: Record<string, { schema?: unknown }> };
+  responses?: Record<string, { description?: string; content?: Record<string, { schema?: unknown }> }>;
+};
+
+// One operation of the document; its success answer is the first response listed.
+function operationHtml(path: string, method: string, entry: Entry): string {
+  const requestBody = entry.requestBody?.content?.['application/json']?.schema;
+  const params = entry.parameters ?? [];
+  const paramList = params.length
+    ? `<p>Parameters: ${params.map((p) => `<code>${escapeHtml(p.name)}</code> (${p.in}${p.required ? ', required' : ''})`).join(', ')}</p>`
+    : '';
+  const body = requestBody
+    ? `<details><summary>Request body</summary><pre>${schemaHtml(requestBody)}</pre></details>`
+    : '';
+  const [status, ok] = Object.entries(entry.responses ?? {})[0] ?? ['200', {}];
+  const okSchema = ok.content?.['application/json']?.schema;
+  const response = okSchema
+    ? `<details><summary>Response ${status}</summary><pre>${schemaHtml(okSchema)}</pre></details>`
+    : `<p>Response ${status}: ${escapeHtml(ok.description ?? '')}</p>`;
+  return `<section><h3><span class="m ${method}">${method.toUpperCase()}</span> <code>${escapeHtml(path)}</code></h3><p>${escapeHtml(entry.summary ?? '')}. <em>${escapeHtml(entry.description ?? '')}</em></p>${paramList}${body}${response}</section>`;
+}
+
+// A self-contained page (no scripts, no remote assets) rendering each operation of the document.
 function renderDocs(doc: Json): string {
-  const paths = doc.paths as Record<string, Record<string, Json>>;
-  const sections = OPERATIONS.map((op) => {
-    const entry = paths[op.path]?.[op.method] ?? {};
-    const requestBody = (entry.requestBody as { content?: Record<string, { schema?: unknown }> } | undefined)
-      ?.content?.['application/json']?.schema;
-    const params = (entry.parameters as { name: string; in: string; required: boolean }[]) ?? [];
-    const paramList = params.length
-      ? `<p>Parameters: ${params.map((p) => `<code>${escapeHtml(p.name)}</code> (${p.in}${p.required ? ', required' : ''})`).join(', ')}</p>`
-      : '';
-    const body = requestBody
-      ? `<details><summary>Request body</summary><pre>${schemaHtml(requestBody)}</pre></details>`
-      : '';
-    const ok = (entry.responses as Record<string, { content?: Record<string, { schema?: unknown }> }>)?.[
-      String(op.ok.status)
-    ];
-    const okSchema = ok?.content?.['application/json']?.schema;
-    const response = okSchema
-      ? `<details><summary>Response ${op.ok.status}</summary><pre>${schemaHtml(okSchema)}</pre></details>`
-      : `<p>Response ${op.ok.status}: ${escapeHtml(op.ok.description)}</p>`;
-    return `<section><h3><span class="m ${op.method}">${op.method.toUpperCase()}</span> <code>${escapeHtml(op.path)}</code></h3><p>${escapeHtml(op.summary)}. <em>${escapeHtml(String(entry.description ?? ''))}</em></p>${paramList}${body}${response}</section>`;
-  }).join('\n');
+  const paths = doc.paths as Record<string, Record<string, Entry>>;
+  const sections = Object.entries(paths)
+    .flatMap(([path, methods]) => Object.entries(methods).map(([m, entry]) => operationHtml(path, m, entry)))
+    .join('\n');
   const schemas = Object.entries((doc.components as { schemas: Json }).schemas)
     .map(([id, s]) => `<h3 id="${escapeHtml(id)}">${escapeHtml(id)}</h3><pre>${schemaHtml(s)}</pre>`)
     .join('\n');
@@ -65,17 +71,33 @@ section{border-top:1px solid #dfe1e6;padding:.5em 0}pre{background:#f4f5f7;paddi
 <h2>Operations</h2>${sections}<h2>Schemas</h2>${schemas}</body></html>`;
 }
 
-// Documentation is public: it describes the API, not anyone's data.
-export function docsRouter(deps: RouteDeps): Router {
-  const doc = openApiDocument({ basePath: deps.config.basePath });
-  const html = renderDocs(doc);
-  return companionRouter(apiPrefix(deps))
-    .get('/openapi.json', (ctx) => {
-      ctx.body = doc;
-    })
-    .get('/docs', (ctx) => {
+// Documentation is public: it describes the API, not anyone's data. Both answers are the
+// document generated from the route table (server/routes/index.ts).
+export const docsRoutes: Route[] = [
+  route({
+    method: 'get',
+    path: '/api/v1/openapi.json',
+    guard: 'public',
+    tag: 'Documentation',
+    summary: 'This document',
+    output: { status: 200, description: 'OpenAPI 3.1', contentType: 'application/json' },
+    handler({ ctx, document }) {
+      ctx.body = document;
+      return undefined;
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/v1/docs',
+    guard: 'public',
+    tag: 'Documentation',
+    summary: 'Readable documentation of this API',
+    output: { status: 200, description: 'HTML', contentType: 'text/html' },
+    handler({ ctx, document }) {
       ctx.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
       ctx.type = 'text/html; charset=utf-8';
-      ctx.body = html;
-    });
-}
+      ctx.body = renderDocs(document);
+      return undefined;
+    },
+  }),
+];

@@ -1,44 +1,69 @@
-import type Router from '@koa/router';
 import {
-  type CreateTokenRequest as CreateBody,
   CreateTokenRequest,
-  type DeletedResponse,
+  CreateTokenResponse,
+  DeletedResponse,
   TokenIdParams,
+  TokenList,
 } from '../../shared/api.ts';
 import { notFound } from '../errors.ts';
-import { requirePermission } from '../middleware/authorize.ts';
 import { auditContextOf, callerOf } from '../middleware/identify.ts';
-import { inputOf, validate } from '../middleware/validate.ts';
-import { managementRouter, type RouteDeps } from './deps.ts';
 import { toApiToken } from './serialize.ts';
-import { createToken } from './token-creation.ts';
+import { type Route, route } from './table.ts';
+import { created } from './token-creation.ts';
 
 // The caller's own tokens. Listing and deleting stay possible after create-own is withdrawn, so
 // users can always clean up.
-export function tokensRouter(deps: RouteDeps): Router {
-  return managementRouter(deps)
-    .get('/tokens', async (ctx) => {
-      const tokens = await deps.tokens.list(callerOf(ctx).username);
-      ctx.body = tokens.map(toApiToken);
-    })
-    .post(
-      '/tokens',
-      requirePermission('createOwnTokens'),
-      validate({ body: CreateTokenRequest }),
-      async (ctx) => {
-        await createToken(deps, ctx, callerOf(ctx).username, inputOf<CreateBody>(ctx).body);
-      },
-    )
-    .delete('/tokens', async (ctx) => {
-      const deleted = await deps.tokens.deleteAllForUser(callerOf(ctx).username, auditContextOf(ctx));
-      const body: DeletedResponse = { deleted };
-      ctx.body = body;
-    })
-    .delete('/tokens/:id', validate({ params: TokenIdParams }), async (ctx) => {
-      const { id } = inputOf<undefined, undefined, { id: string }>(ctx).params;
+export const tokenRoutes: Route[] = [
+  route({
+    method: 'get',
+    path: '/api/v1/tokens',
+    guard: 'user',
+    tag: 'Tokens',
+    summary: "List the caller's tokens",
+    output: { status: 200, schema: TokenList, description: 'Tokens, newest first' },
+    async handler({ deps, ctx }) {
+      return (await deps.tokens.list(callerOf(ctx))).map(toApiToken);
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/v1/tokens',
+    guard: 'user',
+    tag: 'Tokens',
+    summary: 'Create a token; the secret is returned only here',
+    access: 'Holders of createOwnTokens; a token used for this may only create tokens no wider than itself',
+    input: { body: CreateTokenRequest },
+    output: { status: 201, schema: CreateTokenResponse, description: 'The new token and its secret' },
+    async handler({ deps, ctx, body }) {
+      return created(ctx, await deps.tokens.createOwn(callerOf(ctx), body, auditContextOf(ctx)));
+    },
+  }),
+  route({
+    method: 'delete',
+    path: '/api/v1/tokens',
+    guard: 'user',
+    tag: 'Tokens',
+    summary: "Delete all of the caller's tokens",
+    output: { status: 200, schema: DeletedResponse, description: 'How many were deleted' },
+    async handler({ deps, ctx }) {
+      return { deleted: await deps.tokens.deleteAllForUser(callerOf(ctx), auditContextOf(ctx)) };
+    },
+  }),
+  route({
+    method: 'delete',
+    path: '/api/v1/tokens/{id}',
+    guard: 'user',
+    tag: 'Tokens',
+    summary: "Delete one of your tokens (another user's id answers 404)",
+    input: { params: TokenIdParams },
+    output: { status: 204, description: 'Deleted' },
+    async handler({ deps, ctx, params }) {
       // Someone else's token answers exactly like a missing one: ids are not confirmed to strangers.
-      const owner = callerOf(ctx).username;
-      if (!(await deps.tokens.delete(id, auditContextOf(ctx), { owner }))) throw notFound('No such token.');
-      ctx.status = 204;
-    });
-}
+      const owner = callerOf(ctx);
+      if (!(await deps.tokens.delete(params.id, auditContextOf(ctx), { owner }))) {
+        throw notFound('No such token.');
+      }
+      return undefined;
+    },
+  }),
+];

@@ -1,13 +1,8 @@
-import type Router from '@koa/router';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { HeaderBag } from '../authz/client-ip.ts';
 import { headerSafe } from '../authz/http.ts';
-import { createValidateAccess } from '../authz/validate-access.ts';
-import { AppError, notFound } from '../errors.ts';
-import { jsonBody } from '../middleware/json-body.ts';
-import { inputOf, validate } from '../middleware/validate.ts';
-import { apiPrefix, companionRouter, type RouteDeps } from './deps.ts';
+import { type Route, route } from './table.ts';
 
 const headerValue = z.string().max(8192);
 
@@ -28,15 +23,17 @@ export const ValidateRequest = z.strictObject({
 type ValidateRequest = z.infer<typeof ValidateRequest>;
 
 /** The answer, as a schema too, so the API description can be generated from it. */
-export const ValidateResponse = z.strictObject({
-  decision: z.enum(['allow', 'deny']),
-  mode: z.enum(['session', 'token', 'password', 'passthrough']).nullable(),
-  status: z.number().int(),
-  user: z.string().nullable(),
-  reason: z.string(),
-  expiresAt: z.string().nullable().optional(),
-  retryAfterSeconds: z.number().int().optional(),
-});
+export const ValidateResponse = z
+  .strictObject({
+    decision: z.enum(['allow', 'deny']),
+    mode: z.enum(['session', 'token', 'password', 'passthrough']).nullable(),
+    status: z.number().int(),
+    user: z.string().nullable(),
+    reason: z.string(),
+    expiresAt: z.string().nullable().optional(),
+    retryAfterSeconds: z.number().int().optional(),
+  })
+  .meta({ id: 'ValidateResponse' });
 export type ValidateResponse = z.infer<typeof ValidateResponse>;
 
 function lowerCased(headers: ValidateRequest['headers']): HeaderBag {
@@ -56,27 +53,19 @@ const authorizationList = (value: ValidateRequest['authorization']): string[] =>
  * `POST /api/v1/validate` for a plugin inside the site: the same decision as the proxy endpoints,
  * as JSON. The HTTP status is 200 for every decision; the decision's own status is in the body.
  */
-export function validateRouter(deps: RouteDeps): Router {
-  const router = companionRouter(apiPrefix(deps));
-  const secret = deps.config.validateSecret;
-  const { authz } = deps;
-  const allowed = secret === undefined ? undefined : createValidateAccess(secret);
-  return router.post(
-    '/validate',
-    async (ctx, next) => {
-      if (allowed === undefined)
-        throw notFound('The validate endpoint is off: set ATA_VALIDATE_SECRET to use it.');
-      if (!allowed(ctx.get('Authorization'))) {
-        throw new AppError(401, 'unauthorized', 'Send Authorization: Bearer <ATA_VALIDATE_SECRET>.');
-      }
-      return next();
-    },
-    jsonBody({ limit: '64kb' }),
-    validate({ body: ValidateRequest }),
-    async (ctx) => {
-      const { body } = inputOf<ValidateRequest>(ctx);
+export const validateRoutes: Route[] = [
+  route({
+    method: 'post',
+    path: '/api/v1/validate',
+    guard: 'validate',
+    tag: 'Validation',
+    summary:
+      'For a plugin inside the site: the decision as JSON {decision, mode, status, user, reason}; off (404) unless ATA_VALIDATE_SECRET is set',
+    input: { body: ValidateRequest },
+    output: { status: 200, schema: ValidateResponse, description: 'The decision' },
+    async handler({ deps, ctx, body }) {
       const decision = headerSafe(
-        await authz.check(
+        await deps.authz.check(
           {
             method: body.method.toUpperCase(),
             path: body.path,
@@ -87,7 +76,7 @@ export function validateRouter(deps: RouteDeps): Router {
           ctx.state.logger as Logger | undefined,
         ),
       );
-      const response: ValidateResponse = {
+      return {
         decision: decision.decision,
         mode: decision.mode,
         status: decision.status,
@@ -96,7 +85,6 @@ export function validateRouter(deps: RouteDeps): Router {
         ...(decision.token ? { expiresAt: decision.token.expiresAt?.toISOString() ?? null } : {}),
         ...(decision.retryAfterSeconds ? { retryAfterSeconds: decision.retryAfterSeconds } : {}),
       };
-      ctx.body = response;
     },
-  );
-}
+  }),
+];

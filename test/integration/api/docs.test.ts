@@ -1,7 +1,14 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
+import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OPERATIONS } from '../../../server/openapi-operations.ts';
+import { createApp } from '../../../server/app.ts';
+import { PROXY_ENDPOINTS } from '../../../server/openapi-operations.ts';
+import { ROUTES } from '../../../server/routes/index.ts';
+import { createStore } from '../../../server/store/index.ts';
 import { api, BASE, DATABASES, type Harness, startHarness } from './harness.ts';
+
+const OPERATIONS = [...ROUTES, ...PROXY_ENDPOINTS];
+const key = (op: { method: string; path: string }) => `${op.method} ${op.path}`;
 
 describe.each(DATABASES)('documentation and health on %s', (db) => {
   let h: Harness;
@@ -14,7 +21,17 @@ describe.each(DATABASES)('documentation and health on %s', (db) => {
     const res = await h.http.get(api('/openapi.json')).expect(200);
     expect(res.body.openapi).toBe('3.1.0');
     expect(res.body.servers).toEqual([{ url: BASE }]);
-    for (const op of OPERATIONS) expect(res.body.paths[op.path]?.[op.method]).toBeDefined();
+    // The document and the route table name the same operations, no more and no fewer.
+    const documented = Object.entries(res.body.paths as Record<string, object>).flatMap(([path, methods]) =>
+      Object.keys(methods).map((method) => key({ method, path })),
+    );
+    expect(documented.sort()).toEqual(OPERATIONS.map(key).sort());
+    expect(new Set(ROUTES.map(key)).size).toBe(ROUTES.length);
+    const settings = res.body.paths['/api/v1/admin/settings'].put;
+    expect(settings.description).toBe('Access: Site administrators.');
+    expect(settings.parameters).toEqual([
+      expect.objectContaining({ name: 'capExistingTokens', in: 'query', required: false }),
+    ]);
     const create = res.body.paths['/api/v1/tokens'].post;
     expect(create.requestBody.content['application/json'].schema.$ref).toBe(
       '#/components/schemas/CreateTokenRequest',
@@ -64,5 +81,30 @@ describe.each(DATABASES)('documentation and health on %s', (db) => {
     expect(ready.body).toEqual({ status: 'ok', checks: { database: 'ok', site: 'ok' } });
     const outside = await h.http.get('/healthz').expect(404);
     expect(outside.body.error.code).toBe('not_found');
+  });
+
+  it('says only ok or unavailable per readiness check; why goes to the log', async () => {
+    await h.stopSite();
+    const res = await h.http.get(`${BASE}/readyz`).expect(503);
+    expect(res.body).toEqual({ status: 'unavailable', checks: { database: 'ok', site: 'unavailable' } });
+    expect(res.text).not.toContain(h.sim.baseUrl);
+    expect(res.text).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|fetch failed/);
+    const logged = h.logs.map((l) => JSON.parse(l)).find((l) => l.check === 'site');
+    expect(logged).toMatchObject({ level: 40, msg: 'readiness check failed: site' });
+    expect(JSON.stringify(logged.err)).toMatch(/.+/);
+    // A real driver error: a database that does not exist names itself in the message.
+    const broken = createStore('postgres://postgres@127.0.0.1:5432/ata_no_such_database');
+    try {
+      const app = createApp({ ...h.deps, checkDatabase: () => broken.ping() });
+      const both = await supertest(app.callback()).get(`${BASE}/readyz`).expect(503);
+      expect(both.body).toEqual({
+        status: 'unavailable',
+        checks: { database: 'unavailable', site: 'unavailable' },
+      });
+      expect(both.text).not.toContain('ata_no_such_database');
+      expect(h.logs.join('')).toContain('ata_no_such_database');
+    } finally {
+      await broken.close();
+    }
   });
 });

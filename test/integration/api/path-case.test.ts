@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OPERATIONS } from '../../../server/openapi-operations.ts';
+import { ROUTES } from '../../../server/routes/index.ts';
 import { BASE, DATABASES, type Harness, startHarness } from './harness.ts';
 
 // Paths are case-sensitive, as they are for nginx and for the site. A route that matched
 // /api/V1/tokens while the guard in front of it (origin check, JSON check, identify) did not ran
 // without a caller: 500 on the own-token routes, and only the handlers' own checks kept the
 // administrator routes closed. The plugin's validate endpoint follows the same rule.
-const MANAGEMENT = OPERATIONS.filter((op) => op.path.startsWith('/api/v1/'));
+const MANAGEMENT = ROUTES.filter((op) => op.path.startsWith('/api/v1/'));
 
 const concrete = (path: string) =>
   path.replace('{username}', 'bob').replace('{id}', 'some-id').replace('{address}', '192.0.2.1');
@@ -25,9 +25,7 @@ describe.each(DATABASES)('path case on %s', (db) => {
   let alice: string;
   beforeAll(async () => {
     // With the validate endpoint switched on, a case-changed path to it must still find nothing.
-    process.env.ATA_VALIDATE_SECRET = 'v'.repeat(40);
-    h = await startHarness({ db });
-    delete process.env.ATA_VALIDATE_SECRET;
+    h = await startHarness({ db, env: { ATA_VALIDATE_SECRET: 'v'.repeat(40) } });
     alice = await h.login('alice');
   });
   afterAll(() => h?.close());

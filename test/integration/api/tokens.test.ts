@@ -170,4 +170,59 @@ describe.each(DATABASES)('own tokens on %s', (db) => {
       .set('Content-Type', 'application/json')
       .expect(200);
   });
+
+  it('lets a token create only narrower tokens, and names it in the audit record', async () => {
+    const parent = (
+      await create(alice, {
+        name: 'loopback, six months',
+        validity: 'P6M',
+        ipAllowlist: ['127.0.0.0/8', '::1'],
+      })
+    ).body;
+    const viaToken = (body: object) =>
+      h.http.post(api('/tokens')).set('Authorization', `Bearer ${parent.secret}`).send(body);
+    const forever = await viaToken({ name: 'wider', validity: 'never' }).expect(403);
+    expect(forever.body.error).toMatchObject({
+      code: 'wider_than_parent_token',
+      message: expect.stringContaining(parent.token.expiresAt),
+      details: { allowed: ['P1M', 'P2M', 'P3M', 'P4M', 'P5M'] },
+    });
+    const open = await viaToken({ name: 'no list', validity: 'P1M' }).expect(403);
+    expect(open.body.error.message).toContain('needs an IP allowlist too');
+    expect((await h.http.get(api('/tokens')).set('Cookie', alice)).body).toHaveLength(1);
+    const child = (await viaToken({ name: 'child', validity: 'P1M', ipAllowlist: ['127.0.0.1'] }).expect(201))
+      .body;
+    const { body: audit } = await h.http
+      .get(api(`/admin/audit?tokenId=${child.token.id}`))
+      .set('Cookie', admin)
+      .expect(200);
+    expect(audit.items[0].details).toMatchObject({
+      parentTokenId: parent.token.id,
+      parentTokenName: 'loopback, six months',
+    });
+  });
+
+  it('records the parent token when a token creates one for an administrator’s script', async () => {
+    const parent = (await create(admin, { name: 'admin script', validity: 'never', scope: 'read-write' }))
+      .body;
+    const res = await h.http
+      .post(api('/admin/users/bob/tokens'))
+      .set('Authorization', `Bearer ${parent.secret}`)
+      .send({ name: 'for bob', validity: 'P1M' })
+      .expect(201);
+    const { body: audit } = await h.http
+      .get(api(`/admin/audit?tokenId=${res.body.token.id}`))
+      .set('Cookie', admin)
+      .expect(200);
+    expect(audit.items[0]).toMatchObject({
+      actor: 'admin',
+      subjectUser: 'bob',
+      details: { parentTokenId: parent.token.id, parentTokenName: 'admin script' },
+    });
+    await h.http
+      .delete(api('/tokens'))
+      .set('Cookie', admin)
+      .set('Content-Type', 'application/json')
+      .expect(200);
+  });
 });
