@@ -6,7 +6,7 @@ const PRIVATE_FILE = 0o600;
 const PRIVATE_DIR = 0o700;
 
 /** The files SQLite keeps beside the database in WAL mode. */
-export const SQLITE_COMPANION_SUFFIXES = ['-wal', '-shm'] as const;
+const SQLITE_COMPANION_SUFFIXES = ['-wal', '-shm'] as const;
 
 function tighten(file: string): void {
   let mode: number;
@@ -29,9 +29,13 @@ function tighten(file: string): void {
 export function preparePrivateFile(file: string): void {
   // mkdir's mode applies only to the directories it creates, and every missing one gets it.
   mkdirSync(path.dirname(file), { recursive: true, mode: PRIVATE_DIR });
-  // 'a' creates without truncating; the mode applies only when it creates (umask can only narrow it).
-  closeSync(openSync(file, 'a', PRIVATE_FILE));
-  tighten(file);
+  try {
+    // Exclusive create: an existing file is never opened here (umask can only narrow the mode).
+    closeSync(openSync(file, 'wx', PRIVATE_FILE));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    tighten(file);
+  }
 }
 
 /**
