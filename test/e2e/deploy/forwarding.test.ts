@@ -7,6 +7,7 @@ import {
   siteAnswer,
   startRecordingUpstream,
 } from './recording-upstream.ts';
+import { BROWSER_TARGETS, QUERY_CREDENTIAL_TARGETS, UNNORMALISED_COMPANION_TARGETS } from './targets.ts';
 
 // What the shipped configs themselves forward, whatever the companion decides: each proxy runs its
 // file from deploy/ in front of a recording site and a recording companion that allows everything.
@@ -57,24 +58,17 @@ describe.each(PROXIES)('the shipped $name config forwards', (proxyUnderTest) => 
     }
   });
 
-  it.each([
-    '/rest/api/2/myself?os_username=alice&os_password=alice',
-    '/rest/api/2/myself?os_authType=basic',
-    '/secure/Dashboard.jspa?a=1&OS_PASSWORD=alice',
-    '/secure/Dashboard.jspa?os%5Fusername=alice&os%5fpassword=alice',
-    '/browse/DEMO-1?%6Fs_username=alice',
-  ])('%s to the check, with the whole target, even without Authorization', async (target) => {
-    const reply = await call(proxy, target);
-    expect(reply.status).toBe(200);
-    expect(checks().map(checkedTarget)).toEqual([target]);
-    expect(site.received.map((r) => r.url)).toEqual([target]);
-  });
+  it.each(QUERY_CREDENTIAL_TARGETS)(
+    '%s to the check, with the whole target, even without Authorization',
+    async (target) => {
+      const reply = await call(proxy, target);
+      expect(reply.status).toBe(200);
+      expect(checks().map(checkedTarget)).toEqual([target]);
+      expect(site.received.map((r) => r.url)).toEqual([target]);
+    },
+  );
 
-  it.each([
-    '/secure/Dashboard.jspa',
-    '/login.jsp?os_destination=%2Fbrowse%2FDEMO-1',
-    '/issues/?jql=project%3DDEMO',
-  ])('%s (browser traffic) straight to the site, cookies and all', async (target) => {
+  it.each(BROWSER_TARGETS)('%s (browser traffic) straight to the site, cookies and all', async (target) => {
     const reply = await call(proxy, target);
     expect(checks()).toEqual([]);
     expect(reply.headers['set-cookie']).toEqual(SITE_COOKIES);
@@ -104,20 +98,7 @@ describe.each(PROXIES)('the shipped $name config forwards', (proxyUnderTest) => 
     expect(site.received).toMatchObject([{ method: 'POST', url: '/rest/api/2/issue' }]);
   });
 
-  it.each([
-    '/api-token-auth/authz/ext-authz/../../x',
-    '/api-token-auth/authz/ext-authz/%2e%2e/%2e%2e/x',
-    '/api-token-auth/authz/ext-authz/%2E%2E/%2E%2E/x',
-    '/api-token-auth/x/../authz/auth-request',
-    '/api-token-auth/./authz/forward-auth',
-    '/api-token-auth/api/v1/me/..',
-    '/api-token-auth//authz/auth-request',
-    '/api-token-auth/api%2fv1/me',
-    '/api-token-auth/api/v1%2Fme',
-    '/api-token-auth/api%5cv1/me',
-    '/api-token-auth/api\\v1/me',
-    '/api-token-auth/%61uthz/auth-request',
-  ])('%s never to the companion', async (target) => {
+  it.each(UNNORMALISED_COMPANION_TARGETS)('%s never to the companion', async (target) => {
     const reply = await call(proxy, target, {
       headers: { Authorization: basic('alice', 'alice'), 'X-Original-URI': '/rest/api/2/myself' },
     });
