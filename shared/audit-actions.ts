@@ -11,3 +11,7 @@ export const AUDIT_ACTIONS = [
   'auth.ip_denied',
   'auth.permission_denied',
 ] as const;
+
+export type AuditActionName = (typeof AUDIT_ACTIONS)[number];
+/** The actions the validation plane records for an authentication. */
+export type AuthAuditAction = Extract<AuditActionName, `auth.${string}`>;

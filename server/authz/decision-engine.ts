@@ -1,3 +1,4 @@
+import type { Scope } from '../../shared/api.ts';
 import type { HeaderSource } from './client-ip.ts';
 import {
   type Credential,
@@ -29,7 +30,6 @@ export interface AuthzRequest {
 }
 
 export type Mode = 'session' | 'token' | 'password' | 'passthrough';
-export type Scope = 'read-only' | 'read-write';
 
 /** What the engine needs to know about a token; the store's TokenRecord satisfies it. */
 export interface TokenFacts {

@@ -1,6 +1,5 @@
+import type { AuthAuditAction as AuditAction } from '../../shared/audit-actions.ts';
 import type { MalformedReason } from './credentials.ts';
-
-export type AuditAction = 'auth.succeeded' | 'auth.failed' | 'auth.ip_denied' | 'auth.permission_denied';
 
 /**
  * One row per outcome of a token, password or session check, whichever plane asked: the status a
