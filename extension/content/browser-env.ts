@@ -19,5 +19,6 @@ export function browserEnv(): StartEnv {
     local: browser.storage.local,
     managed: browser.storage.managed,
     transportFor,
+    now: () => new Date(),
   };
 }

@@ -3,6 +3,7 @@
 // with its name and never stops the others.
 import { type Me, mayUseTokenPanel } from '../api-types.ts';
 import type { CompanionClient, CompanionError } from '../companion-client.ts';
+import type { Area } from '../storage/sites.ts';
 import type { Product } from './page-detect.ts';
 
 export interface ContentContext {
@@ -13,6 +14,10 @@ export interface ContentContext {
   /** The person as the companion sees them; null when anonymous or when /me failed. */
   me: Me | null;
   meError: CompanionError | null;
+  /** The extension's storage.local (what the person dismissed). */
+  local: Area;
+  /** The clock, injected so tests are exact. */
+  now(): Date;
   /** Stops observers when the content script is torn down (tests, extension reloads). */
   signal: AbortSignal;
 }

@@ -3,8 +3,9 @@
 import { browserEnv } from './browser-env.ts';
 import adminLinks from './features/admin-links.ts';
 import confluenceUserMenu from './features/confluence-user-menu.ts';
+import expiryBanner from './features/expiry-banner.ts';
 import jiraUserMenu from './features/jira-user-menu.ts';
 import panelRouter from './features/panel-router.ts';
 import { start } from './start.ts';
 
-void start([jiraUserMenu, confluenceUserMenu, adminLinks, panelRouter], browserEnv());
+void start([jiraUserMenu, confluenceUserMenu, adminLinks, panelRouter, expiryBanner], browserEnv());

@@ -29,6 +29,7 @@ export interface StartEnv {
   local: Area;
   managed: Area | undefined;
   transportFor(site: SiteConfig): Transport;
+  now(): Date;
 }
 
 interface Answer {
@@ -83,7 +84,7 @@ export async function start(features: Feature[], env: StartEnv): Promise<Feature
   const client = new CompanionClient(env.transportFor(site));
   const user = remoteUser(doc);
   const asked = askMe(client, user);
-  const base = { doc, product: which, siteUrl: site.siteUrl, client };
+  const base = { doc, product: which, siteUrl: site.siteUrl, client, local: env.local, now: env.now };
   const runWith = async (answer: Answer) => {
     const controller = new AbortController();
     const ctx: ContentContext = { ...base, ...answer, signal: controller.signal };

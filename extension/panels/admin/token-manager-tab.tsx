@@ -3,7 +3,9 @@
 import { useCallback, useState } from 'preact/hooks';
 import type { CreateTokenResponse, Me, TokenPage, UserSearchResponse } from '../../api-types.ts';
 import type { CompanionClient } from '../../companion-client.ts';
+import { reminderWindow } from '../../content/reminders.ts';
 import { t } from '../../i18n.ts';
+import { Checkbox } from '../checkbox.tsx';
 import { ConfirmButton } from '../confirm-button.tsx';
 import { CreateTokenForm } from '../create-token-form.tsx';
 import { endpoints } from '../endpoints.ts';
@@ -17,7 +19,7 @@ import { FilterField, filterQuery } from './filter-field.tsx';
 import { Picker } from './picker.tsx';
 
 const PAGE = 50;
-const EMPTY = { user: '', name: '', expiresTo: '', lastUsedTo: '' };
+const EMPTY = { user: '', name: '', expiresTo: '', lastUsedTo: '', expiringSoon: false };
 const DATES = { expiresTo: 'end', lastUsedTo: 'end' } as const;
 
 interface Props {
@@ -26,13 +28,17 @@ interface Props {
   site: Omit<UsageTarget, 'username'>;
 }
 
+/** The list's query; "expiring soon" is the reminders' window, which a chosen "expires before" narrows. */
+function query({ expiringSoon, ...fields }: typeof EMPTY): Record<string, string | undefined> {
+  return { ...(expiringSoon ? reminderWindow() : {}), ...filterQuery(fields, DATES) };
+}
+
 export function TokenManagerTab({ me, client, site }: Props) {
   const [filters, setFilters] = useState(EMPTY);
   const [applied, setApplied] = useState(EMPTY);
   const [offset, setOffset] = useState(0);
   const page = useLoad(
-    () =>
-      client.get<TokenPage>(endpoints.adminTokens({ ...filterQuery(applied, DATES), limit: PAGE, offset })),
+    () => client.get<TokenPage>(endpoints.adminTokens({ ...query(applied), limit: PAGE, offset })),
     [client, applied, offset],
   );
   const [forUser, setForUser] = useState('');
@@ -88,6 +94,14 @@ export function TokenManagerTab({ me, client, site }: Props) {
           value={filters.lastUsedTo}
           onInput={(lastUsedTo) => setFilters({ ...filters, lastUsedTo })}
         />
+        <div class="field">
+          <Checkbox
+            checked={filters.expiringSoon}
+            onChange={(expiringSoon) => setFilters({ ...filters, expiringSoon })}
+          >
+            {t('filterExpiringSoon')}
+          </Checkbox>
+        </div>
         <div class="field">
           <button type="submit">{t('applyFilters')}</button>
         </div>

@@ -46,6 +46,8 @@ function context(doc: Document, who: Me | null, meError: CompanionError | null =
     client,
     me: who,
     meError,
+    local: { get: async () => ({}) },
+    now: () => new Date(),
     signal: new AbortController().signal,
   };
 }

@@ -145,6 +145,8 @@ describe('panels opened by URL without the permission', () => {
       client,
       me: who,
       meError: null,
+      local: { get: async () => ({}) },
+      now: () => new Date(),
       signal: new AbortController().signal,
     };
     mountPanel(ctx, route, () => {});

@@ -75,6 +75,7 @@ function env(
     local,
     managed: stuckPolicy,
     transportFor: server.transportFor,
+    now: () => new Date(),
     ...extra,
   } satisfies StartEnv;
 }
