@@ -40,7 +40,7 @@ export function defaultPermissions(): PermissionsDocument {
 }
 
 // Jira and Confluence compare group names case-insensitively.
-const sameGroup = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+export const sameGroup = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 export function isGranted(grant: PermissionGrant, groups: readonly string[]): boolean {
   return grant.everyone || grant.groups.some((g) => groups.some((member) => sameGroup(g, member)));

@@ -13,13 +13,12 @@ import {
   type PermissionSubject,
   type PermissionsDocument,
   type PermissionWarning,
+  sameGroup,
 } from '../../shared/permissions.ts';
 import type { Directory } from '../directory/index.ts';
 import { AuditedDocument, type AuditedDocumentDeps } from './audited-document.ts';
 import type { ServiceEvents } from './events.ts';
 import type { RequestContext } from './types.ts';
-
-const sameGroup = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 /** Each grant's groups once, case-insensitively (the sites compare them so), first spelling kept. */
 function withoutRepeats(doc: PermissionsDocument): PermissionsDocument {
