@@ -1,5 +1,6 @@
 import type { Context, Next } from 'koa';
 import type { Logger } from 'pino';
+import type { ErrorBody } from '../shared/api.ts';
 
 // The one error type of the server. `expose` says whether the message may reach the client;
 // unexposed errors render as a generic 500 so internals (SQL, stack traces) never leak.
@@ -63,10 +64,6 @@ function toAppError(err: unknown): AppError {
     'Internal server error.',
     false,
   );
-}
-
-export interface ErrorBody {
-  error: { code: string; message: string; details?: unknown };
 }
 
 // Renders every error as {"error":{"code","message"}}; logs server-side failures once.

@@ -231,6 +231,11 @@ export const GroupSearchResponse = z
   .meta({ id: 'GroupSearchResponse' });
 export type GroupSearchResponse = z.infer<typeof GroupSearchResponse>;
 
+// ---- validation -----------------------------------------------------------------------------
+/** How a request was decided: a site session, one of our tokens, a password, or nothing to check. */
+export const DecisionMode = z.enum(['session', 'token', 'password', 'passthrough']);
+export type DecisionMode = z.infer<typeof DecisionMode>;
+
 // ---- throttles ------------------------------------------------------------------------------
 export const ThrottleList = z
   .object({

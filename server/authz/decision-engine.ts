@@ -1,4 +1,4 @@
-import type { Scope } from '../../shared/api.ts';
+import type { DecisionMode, Scope } from '../../shared/api.ts';
 import type { HeaderSource } from './client-ip.ts';
 import {
   type Credential,
@@ -29,7 +29,7 @@ export interface AuthzRequest {
   plane?: 'site' | 'companion';
 }
 
-export type Mode = 'session' | 'token' | 'password' | 'passthrough';
+export type Mode = DecisionMode;
 
 /** What the engine needs to know about a token; the store's TokenRecord satisfies it. */
 export interface TokenFacts {

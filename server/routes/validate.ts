@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { DecisionMode } from '../../shared/api.ts';
 import type { HeaderBag } from '../authz/client-ip.ts';
 import { headerSafe } from '../authz/http.ts';
 import { type Route, route } from './table.ts';
@@ -26,7 +27,7 @@ type ValidateRequest = z.infer<typeof ValidateRequest>;
 export const ValidateResponse = z
   .strictObject({
     decision: z.enum(['allow', 'deny']),
-    mode: z.enum(['session', 'token', 'password', 'passthrough']).nullable(),
+    mode: DecisionMode.nullable(),
     status: z.number().int(),
     user: z.string().nullable(),
     reason: z.string(),

@@ -60,6 +60,8 @@ export class TokenService {
   /**
    * Creates a token and returns its secret (the only time it is available). The validity must be
    * allowed under the system maximum, and the forced read-only setting wins over the asked scope.
+   * A request authenticated with a token (`ctx.viaToken`) creates only a narrower one
+   * (./token-minting.ts). Who may ask is decided by createOwn and createForUser.
    */
   async create(
     input: CreateTokenInput,
@@ -75,14 +77,10 @@ export class TokenService {
     const createdAt = this.deps.clock();
     const scope = settings.forceReadOnlyScope ? ('read-only' as const) : (input.scope ?? 'read-write');
     const ipAllowlist = input.ipAllowlist ?? [];
+    const expires = expiresAt(createdAt, input.validity);
     const parent = ctx.viaToken ?? null;
     if (parent) {
-      const child = {
-        validity: input.validity,
-        expiresAt: expiresAt(createdAt, input.validity),
-        scope,
-        ipAllowlist,
-      };
+      const child = { validity: input.validity, expiresAt: expires, scope, ipAllowlist };
       assertNarrowerThanParent(parent, child, createdAt, allowedValidities(settings.maxValidity));
     }
     const secret = generateToken(this.random);
@@ -96,7 +94,7 @@ export class TokenService {
       scope,
       ipAllowlist,
       createdAt,
-      expiresAt: expiresAt(createdAt, input.validity),
+      expiresAt: expires,
       createdBy: ctx.actor.toLowerCase(),
     };
     const token = await this.deps.store.transaction(async (repos) => {
