@@ -75,7 +75,7 @@ export async function wireCompanion(config: Config, overrides: CompanionOverride
     timeoutMs: overrides.siteTimeoutMs,
   });
   const product = config.product ?? (await detectProduct(site));
-  const store = createStore(config.database);
+  const store = createStore(config.database, { logger });
   const hooks: Array<() => Promise<void>> = [];
   try {
     await store.migrate();

@@ -10,6 +10,7 @@ import { type AuthLog, authLogFor, loggablePath } from './auth-log.ts';
 import { DecisionCache } from './decision-cache.ts';
 import {
   type AuthzRequest,
+  carriesCredential,
   type Decision,
   type DecisionPorts,
   decide,
@@ -50,6 +51,7 @@ interface Snapshot {
  * a snapshot older than this is re-read in the background (the request does not wait for it).
  */
 const SNAPSHOT_REFRESH_MS = 15_000;
+const SNAPSHOT_MAX_AGE_MS = 60_000;
 /** Failed attempts of one address range audited in full per minute; the rest are summarised. */
 export const FAILED_AUDITS_PER_PREFIX = 10;
 /**
@@ -177,16 +179,19 @@ export class AuthzService {
       return this.#current().then(
         (loaded) => this.#checkWith(loaded, request, logger, requestId),
         (err) => {
-          // Only the settings read can fail here (the engine itself never throws): refuse.
-          logger.error({ err }, 'validation failed');
-          const decision: Decision = {
-            decision: 'deny',
-            status: 503,
-            mode: null,
-            user: null,
-            reason: 'store-unavailable',
-            clientIp: null,
-          };
+          // Only the settings read can fail here (the engine itself never throws): refuse every
+          // credential (fail closed); a request without one is the site's business, as always.
+          logger.error({ err }, 'validation failed: the settings cannot be read');
+          const decision: Decision = carriesCredential(request)
+            ? {
+                decision: 'deny',
+                status: 503,
+                mode: null,
+                user: null,
+                reason: 'store-unavailable',
+                clientIp: null,
+              }
+            : { decision: 'allow', status: 200, mode: 'session', user: null, reason: 'ok', clientIp: null };
           return this.#finish(request, decision, logger, false, requestId);
         },
       );
@@ -291,10 +296,18 @@ export class AuthzService {
       : undefined;
   }
 
+  /**
+   * The snapshot to decide with: refreshed in the background once it is older than
+   * SNAPSHOT_REFRESH_MS, and never used once older than SNAPSHOT_MAX_AGE_MS: settings that cannot
+   * be read for that long (the database is down) refuse every credential rather than apply
+   * rules that may have changed meanwhile.
+   */
   async #current(): Promise<Snapshot> {
     const snapshot = this.#snapshot;
     if (snapshot === undefined) return this.#load();
-    if (this.#deps.clock().getTime() - snapshot.loadedAt > SNAPSHOT_REFRESH_MS) {
+    const age = this.#deps.clock().getTime() - snapshot.loadedAt;
+    if (age > SNAPSHOT_MAX_AGE_MS) return this.#load();
+    if (age > SNAPSHOT_REFRESH_MS) {
       this.#load().catch((err) => this.#deps.logger.warn({ err }, 'could not refresh settings'));
     }
     return snapshot;

@@ -369,6 +369,11 @@ export function decide(request: AuthzRequest, ports: DecisionPorts): Decision | 
   }
 }
 
+/** Whether the request carries any credential (header or, on the site, query) to be checked. */
+export function carriesCredential(request: AuthzRequest): boolean {
+  return credentialOf(request, request.plane !== 'companion').kind !== 'none';
+}
+
 /**
  * The request's one credential: its Authorization header, or, on the site, the login parameters
  * of its query (Seraph's `os_username`/`os_password`), checked like password Basic. Both at

@@ -2,6 +2,7 @@
 // busy timeout and foreign keys on every connection, on files only their owner can read;
 // PostgreSQL may be pinned to one schema (the tests give every run its own).
 import knex, { type Knex } from 'knex';
+import type { Logger } from 'pino';
 import { type DatabaseConfig, parseDatabaseUrl } from '../config.ts';
 import { preparePrivateDatabase } from './sqlite-files.ts';
 
@@ -10,6 +11,16 @@ export interface ConnectionOptions {
   searchPath?: string;
   /** Base directory for relative SQLite paths. */
   cwd?: string;
+  /** Where knex's own warnings go (lost connections, acquire errors); never straight to stdout. */
+  logger?: Logger;
+}
+
+/** knex logs through console by default, outside the JSON log; this routes it into pino. */
+function knexLog(logger: Logger | undefined): Knex.Config['log'] {
+  const log = logger?.child({ component: 'database' });
+  const line = (level: 'warn' | 'error' | 'debug') => (message: unknown) =>
+    log?.[level]({ event: 'database.client' }, String(message));
+  return { warn: line('warn'), error: line('error'), debug: line('debug'), deprecate: line('debug') };
 }
 
 const SQLITE_PRAGMAS = [
@@ -31,6 +42,7 @@ export function connect(config: DatabaseConfig, options: ConnectionOptions = {})
     preparePrivateDatabase(config.filename);
     return knex({
       client: 'sqlite3',
+      log: knexLog(options.logger),
       connection: { filename: config.filename },
       useNullAsDefault: true,
       pool: {
@@ -45,6 +57,7 @@ export function connect(config: DatabaseConfig, options: ConnectionOptions = {})
   }
   return knex({
     client: 'pg',
+    log: knexLog(options.logger),
     connection: config.connectionString,
     ...(options.searchPath ? { searchPath: [options.searchPath] } : {}),
     pool: { min: 0, max: 10 },
