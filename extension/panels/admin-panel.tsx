@@ -7,10 +7,12 @@ import { AuditTab } from './admin/audit-tab.tsx';
 import { PermissionsTab } from './admin/permissions-tab.tsx';
 import { SettingsTab } from './admin/settings-tab.tsx';
 import { TokenManagerTab } from './admin/token-manager-tab.tsx';
+import { ADMIN_TABS, type AdminTab } from './admin-tabs.ts';
 import type { UsageTarget } from './usage.ts';
 
-export const ADMIN_TABS = ['settings', 'permissions', 'tokens', 'audit'] as const;
-type Tab = (typeof ADMIN_TABS)[number];
+export { ADMIN_TABS };
+
+type Tab = AdminTab;
 
 /** `onSaved` lets the panel ask `/me` again: a new maximum validity changes the options offered. */
 interface Props {
@@ -18,10 +20,15 @@ interface Props {
   client: CompanionClient;
   site: Omit<UsageTarget, 'username'>;
   onSaved(): void;
+  /** The admin page drives the tab from its URL; the dialog keeps its own. */
+  tab?: Tab;
+  onTab?(tab: Tab): void;
 }
 
-export function AdminPanel({ me, client, site, onSaved }: Props) {
-  const [tab, setTab] = useState<Tab>('settings');
+export function AdminPanel({ me, client, site, onSaved, tab: shownTab, onTab }: Props) {
+  const [ownTab, setOwnTab] = useState<Tab>('settings');
+  const tab = shownTab ?? ownTab;
+  const setTab = onTab ?? setOwnTab;
   const refs = useRef<Partial<Record<Tab, HTMLButtonElement | null>>>({});
   const move = (event: KeyboardEvent) => {
     const index = ADMIN_TABS.indexOf(tab);

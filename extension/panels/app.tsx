@@ -1,15 +1,13 @@
 // The panel for a route: the user's tokens (`#api-token-auth`) or administration
-// (`#api-token-auth/admin`), or the info box when the person lacks the permission. Who the
-// person is comes from the page's start and is asked again when a panel opens and after an
-// admin saves settings or permissions, so validity options and permissions are never stale.
-import { useCallback, useEffect, useState } from 'preact/hooks';
-import { type Me, mayUseTokenPanel } from '../api-types.ts';
+// (`#api-token-auth/admin`, for someone the admin page would not serve), or the info box when
+// the person lacks the permission.
+import { mayUseTokenPanel } from '../api-types.ts';
 import type { ContentContext } from '../content/feature.ts';
 import { t } from '../i18n.ts';
 import { AdminPanel } from './admin-panel.tsx';
 import { Dialog } from './dialog.tsx';
-import { endpoints } from './endpoints.ts';
 import { InfoBox } from './info-box.tsx';
+import { usePerson } from './person.ts';
 import { UserPanel } from './user-panel.tsx';
 
 export type PanelRoute = 'user' | 'admin';
@@ -24,20 +22,7 @@ interface Props {
 export function PanelApp({ route, ctx, loggedIn, onClose }: Props) {
   const { client } = ctx;
   const site = { siteUrl: ctx.siteUrl, product: ctx.product };
-  const [me, setMe] = useState<Me | null>(ctx.me);
-  const [meError, setMeError] = useState<unknown>(ctx.meError);
-  const refreshMe = useCallback(() => {
-    if (!loggedIn) return;
-    client.get<Me>(endpoints.me).then(
-      (fresh) => {
-        setMe(fresh);
-        setMeError(null);
-      },
-      // Keep what the page start learned; an error matters only when there is nothing else.
-      (error: unknown) => setMeError(error),
-    );
-  }, [client, loggedIn]);
-  useEffect(refreshMe, [refreshMe]);
+  const { me, meError, refreshMe } = usePerson(ctx, loggedIn);
   const allowed = me !== null && (route === 'admin' ? me.isAdmin : mayUseTokenPanel(me));
   return (
     <Dialog title={route === 'admin' ? t('adminTitle') : t('userTitle')} onClose={onClose}>

@@ -53,6 +53,7 @@ tbody th { font-weight: 400; font-size: 14px; color: var(--ata-text); border-bot
 td { border-bottom: 1px solid var(--ata-border); padding: 6px; vertical-align: middle; }
 .lozenge { display: inline-block; font-size: 11px; font-weight: 700; text-transform: uppercase; border-radius: 3px;
   padding: 0 4px; line-height: 16px; background: var(--ata-warning-bg); color: var(--ata-warning); margin-left: 6px; }
+.ata-admin-page > h2 { font-size: 20px; font-weight: 500; line-height: 24px; margin: 0 0 16px; }
 .lozenge.removed { background: var(--ata-danger-bg); color: var(--ata-danger); }
 .usage dl { margin: 8px 0 0; }
 .usage dt { font-size: 12px; font-weight: 600; color: var(--ata-subtle); margin-top: 8px; }

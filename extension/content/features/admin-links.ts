@@ -1,9 +1,10 @@
-// Administrators find the admin panel where the product's admin guide puts it: Jira's User
+// Administrators find the admin page where the product's admin guide puts it: Jira's User
 // management sidebar (next to Users and Groups) and Confluence's Users & Security section
 // (next to the user browser). Both lists are found structurally, through a link we know.
 import { t } from '../../i18n.ts';
+import { adminPageUrl } from '../admin-page-url.ts';
 import { defineFeature } from '../feature.ts';
-import { addMenuItem, panelHref, removeMenuItem } from '../menu-item.ts';
+import { addMenuItem, removeMenuItem } from '../menu-item.ts';
 import { observe } from '../observe.ts';
 
 export const ADMIN_LINK_ID = 'api-token-auth-admin-link';
@@ -17,7 +18,7 @@ const ANCHORS = {
 export default defineFeature({
   name: 'admin-links',
   include: ({ me }) => me?.isAdmin === true,
-  init({ doc, product, signal }) {
+  init({ doc, product, siteUrl, signal }) {
     signal.addEventListener('abort', () => removeMenuItem(doc, ADMIN_LINK_ID), { once: true });
     observe(
       doc,
@@ -29,7 +30,7 @@ export default defineFeature({
           id: ADMIN_LINK_ID,
           label: t('menuItem'),
           title: t('adminLinkTitle'),
-          href: panelHref(doc, 'admin'),
+          href: adminPageUrl(siteUrl, product),
         });
       },
       { signal, feature: 'admin-links' },

@@ -1,8 +1,10 @@
-// Panels reachable by URL on any site page: `#api-token-auth` and `#api-token-auth/admin`.
-// Opening one without the permission shows the info box; closing it removes the hash.
+// Panels reachable by URL on any site page: `#api-token-auth`, and `#api-token-auth/admin`, which
+// sends administrators to the admin page. Opening one without the permission shows the info box;
+// closing it removes the hash.
 
 import type { PanelRoute } from '../../panels/app.tsx';
 import { mountPanel } from '../../panels/mount.tsx';
+import { adminPageUrl } from '../admin-page-url.ts';
 import { defineFeature } from '../feature.ts';
 
 export function routeOf(hash: string): PanelRoute | null {
@@ -27,6 +29,11 @@ export default defineFeature({
     };
     const sync = () => {
       const route = routeOf(win.location.hash);
+      // Administration is a page of the site now; old links and bookmarks of the dialog go there.
+      if (route === 'admin' && ctx.me?.isAdmin) {
+        win.location.replace(adminPageUrl(ctx.siteUrl, ctx.product));
+        return;
+      }
       if (route === shown) return;
       unmount?.();
       unmount = null;

@@ -11,8 +11,10 @@ import {
   addSiteOnOptionsPage,
   extensionId,
   login,
+  openAdminPage,
   openSitePage,
   openUserMenu,
+  passWebSudo,
   putPermissions,
   restWithToken,
   type Stage,
@@ -58,7 +60,7 @@ afterAll(async () => {
 });
 
 const panel = () => page.getByRole('dialog', { name: 'API Token Authentication' });
-const adminPanel = () => page.getByRole('dialog', { name: 'API Token Authentication administration' });
+const adminPanel = () => page.getByRole('region', { name: 'API Token Authentication administration' });
 
 describe.each(SITES.map((s) => s.name))('the extension on %s', (name) => {
   it('adds the menu item for alice; create → the secret works on the REST API → delete one, delete all → they stop working', async () => {
@@ -159,8 +161,9 @@ describe.each(SITES.map((s) => s.name))('the extension on %s', (name) => {
   it('lets the admin create a token for a user, lower the maximum validity and cap it, see permission warnings and read the audit log', async () => {
     const site = stage.site(name);
     await login(stage.context, site, 'admin');
-    await openSitePage(page, site, '#api-token-auth/admin');
-    await adminPanel().getByRole('tab', { name: 'Token Manager' }).click();
+    // As a bookmark of a tab opens it: the site asks for WebSudo first, then shows that tab.
+    await openAdminPage(page, site, 'tokens');
+    await adminPanel().getByRole('tab', { name: 'Token Manager', selected: true }).waitFor();
     // The user picker searches the site's users through the companion.
     await adminPanel().getByLabel('For user').fill('bo');
     await adminPanel().getByRole('button', { name: 'bob' }).click();
@@ -220,7 +223,7 @@ describe.each(SITES.map((s) => s.name))('the extension on %s', (name) => {
     await adminPanel().getByText('No records.').waitFor();
   });
 
-  it('links the admin panel from the user administration page (after WebSudo)', async () => {
+  it('makes the admin page a page of the site administration: sidebar item, title, tabs in the URL, Back', async () => {
     const site = stage.site(name);
     await login(stage.context, site, 'admin');
     await page.goto('about:blank');
@@ -228,14 +231,53 @@ describe.each(SITES.map((s) => s.name))('the extension on %s', (name) => {
     await page.goto(
       `${site.url}${jira ? '/secure/admin/user/UserBrowser.jspa' : '/admin/users/browseusers.action'}`,
     );
-    await page.locator(jira ? '#login-form-authenticatePassword' : '#password').fill('admin');
-    await page.locator(jira ? '#login-form-submit' : '#authenticateButton').click();
     await page.locator('html[data-api-token-auth="ready"]').waitFor({ state: 'attached' });
+    await passWebSudo(page, site);
+    const usersTable = page.locator(jira ? '#user_browser_table' : '#user-browser-table');
+    const siteTitle = await page.title();
     const link = page.locator('#api-token-auth-admin-link');
     await link.waitFor();
     await screenshot(page, `${name}-admin-page-link`);
     await link.click();
+    await adminPanel().getByRole('tab', { name: 'System-Wide Settings', selected: true }).waitFor();
+    // In the site's own layout: its content area, our sidebar item selected, the page title.
+    expect(await page.locator('.aui-page-panel-content > #api-token-auth-admin-page').count()).toBe(1);
+    expect(await usersTable.isVisible()).toBe(false);
+    expect(await page.locator('.aui-navgroup-vertical li.aui-nav-selected').allTextContents()).toEqual([
+      'API Token Authentication',
+    ]);
+    expect(await page.title()).toBe(
+      `API Token Authentication administration${siteTitle.slice(siteTitle.lastIndexOf(' - '))}`,
+    );
+    expect(new URL(page.url()).searchParams.get('api-token-auth')).toBe('settings');
+    await screenshot(page, `${name}-admin-page`);
+
+    await adminPanel().getByRole('tab', { name: 'Permissions' }).click();
+    expect(new URL(page.url()).searchParams.get('api-token-auth')).toBe('permissions');
+    await adminPanel().getByRole('group', { name: 'Use API tokens' }).waitFor();
+    await page.goBack();
+    await adminPanel().getByRole('tab', { name: 'System-Wide Settings', selected: true }).waitFor();
+    await page.goBack();
+    await usersTable.waitFor({ state: 'visible' });
+    expect(await page.locator('#api-token-auth-admin-page').count()).toBe(0);
+    expect(await page.title()).toBe(siteTitle);
+    await page.goForward();
+    await adminPanel().getByRole('tab', { name: 'System-Wide Settings', selected: true }).waitFor();
+
+    // The old dialog link leads to the page.
+    await openSitePage(page, site, '#api-token-auth/admin');
+    await page.waitForURL((url) => url.searchParams.get('api-token-auth') === 'settings');
     await adminPanel().getByRole('tab', { name: 'System-Wide Settings' }).waitFor();
+    if (name === 'jira9') {
+      await page.goto(`${page.url()}&theme=dark`);
+      await adminPanel().getByRole('tab', { name: 'System-Wide Settings' }).waitFor();
+      expect(
+        await page
+          .locator('#api-token-auth-admin-page')
+          .evaluate((h) => h.shadowRoot?.querySelector('.ata.dark') !== null),
+      ).toBe(true);
+      await screenshot(page, `${name}-admin-page-dark`);
+    }
   });
 
   it('gives a user without permission no item, and the info box on the URL', async () => {

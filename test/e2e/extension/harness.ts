@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { buildExtension } from '../../../extension/build.ts';
+import { adminPageUrl } from '../../../extension/content/admin-page-url.ts';
+import type { AdminTab } from '../../../extension/panels/admin-tabs.ts';
 import { type DemoSite, type DemoSiteSpec, type RunningDemo, startDemo } from '../../../scripts/demo/demo.ts';
 import { launchChromiumWithExtension } from '../../support/browser.ts';
 
@@ -73,6 +75,28 @@ export async function openSitePage(page: Page, site: DemoSite, hash = ''): Promi
   // keep the previous user's content script state.
   await page.goto('about:blank');
   await page.goto(`${site.url}${homePath(site)}${hash}`);
+  await page.locator('html[data-api-token-auth="ready"]').waitFor({ state: 'attached' });
+}
+
+/** The admin page as a bookmark opens it: through the site's WebSudo prompt when it asks, onto the tab. */
+export async function openAdminPage(page: Page, site: DemoSite, tab: AdminTab = 'settings'): Promise<void> {
+  await page.goto('about:blank');
+  await page.goto(adminPageUrl(site.url, site.product, tab));
+  await page.locator('html[data-api-token-auth="ready"]').waitFor({ state: 'attached' });
+  await passWebSudo(page, site);
+  if (new URL(page.url()).searchParams.get('api-token-auth') !== tab)
+    throw new Error(`the admin page lost its tab: ${page.url()}`);
+  await page.locator('#api-token-auth-admin-page').waitFor({ state: 'attached' });
+}
+
+/** Answers the site's WebSudo prompt ("Administrator Access") with the admin's password, if it is shown. */
+export async function passWebSudo(page: Page, site: DemoSite): Promise<void> {
+  const jira = site.product === 'jira';
+  const password = page.locator(jira ? '#login-form-authenticatePassword' : '#password');
+  if ((await password.count()) === 0) return;
+  await password.fill('admin');
+  await page.locator(jira ? '#login-form-submit' : '#authenticateButton').click();
+  await page.waitForURL((url) => !/WebSudoAuthenticate|authenticate\.action/.test(url.pathname));
   await page.locator('html[data-api-token-auth="ready"]').waitFor({ state: 'attached' });
 }
 

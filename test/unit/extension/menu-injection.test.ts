@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type { Me } from '../../../extension/api-types.ts';
 import { CompanionClient, CompanionError } from '../../../extension/companion-client.ts';
+import { adminPageUrl } from '../../../extension/content/admin-page-url.ts';
 import { type ContentContext, runFeatures } from '../../../extension/content/feature.ts';
 import adminLinks, { ADMIN_LINK_ID } from '../../../extension/content/features/admin-links.ts';
 import confluenceUserMenu from '../../../extension/content/features/confluence-user-menu.ts';
@@ -42,7 +43,7 @@ function context(doc: Document, who: Me | null, meError: CompanionError | null =
   return {
     doc,
     product: which,
-    siteUrl: '',
+    siteUrl: 'https://jira.example.com/jira',
     client,
     me: who,
     meError,
@@ -142,7 +143,9 @@ describe.each(FLAVOURS)('the admin link on a saved %s administration page', (fla
     const usersLink = admin.product === 'jira' ? '#user_browser' : 'a[href*="browseusers.action"]';
     expect(list?.querySelector(usersLink)).not.toBeNull();
     expect(list?.closest('.aui-navgroup-vertical')).not.toBeNull();
-    expect(doc.getElementById(ADMIN_LINK_ID)?.getAttribute('href')).toMatch(/#api-token-auth\/admin$/);
+    expect(doc.getElementById(ADMIN_LINK_ID)?.getAttribute('href')).toBe(
+      adminPageUrl('https://jira.example.com/jira', admin.product),
+    );
   });
 
   it('is not added for someone who is not an administrator', async () => {
