@@ -39,6 +39,13 @@ export function baseUrl(doc: Document = document): string | null {
   return value ? value.replace(/\/+$/, '') : null;
 }
 
+/** The button that opens the user menu, where focus goes back when a panel opened from it closes. */
+export function userMenuTrigger(doc: Document, which: Product): HTMLElement | null {
+  return doc.querySelector<HTMLElement>(
+    which === 'jira' ? '#header-details-user-fullname' : '#user-menu-link',
+  );
+}
+
 /**
  * Dark theme: Jira 9.11+/Confluence 8.x with themes set `data-color-mode` on `<html>` (`dark`,
  * `light`, or `auto` = follow the system); older versions have no dark theme at all.

@@ -17,15 +17,20 @@ interface Props {
   ctx: Pick<ContentContext, 'me' | 'meError' | 'client' | 'siteUrl' | 'product'>;
   loggedIn: boolean;
   onClose(): void;
+  returnFocus?: () => HTMLElement | null;
 }
 
-export function PanelApp({ route, ctx, loggedIn, onClose }: Props) {
+export function PanelApp({ route, ctx, loggedIn, onClose, returnFocus }: Props) {
   const { client } = ctx;
   const site = { siteUrl: ctx.siteUrl, product: ctx.product };
   const { me, meError, refreshMe } = usePerson(ctx, loggedIn);
   const allowed = me !== null && (route === 'admin' ? me.isAdmin : mayUseTokenPanel(me));
   return (
-    <Dialog title={route === 'admin' ? t('adminTitle') : t('userTitle')} onClose={onClose}>
+    <Dialog
+      title={route === 'admin' ? t('adminTitle') : t('userTitle')}
+      onClose={onClose}
+      returnFocus={returnFocus}
+    >
       {allowed && route === 'user' && <UserPanel me={me} client={client} site={site} />}
       {allowed && route === 'admin' && <AdminPanel me={me} client={client} site={site} onSaved={refreshMe} />}
       {!allowed && <InfoBox route={route} me={me} meError={meError} loggedIn={loggedIn} />}

@@ -9,20 +9,32 @@ import { t } from '../i18n.ts';
 const FOCUSABLE =
   'button:not([disabled]), [href], input:not([disabled]), select:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
+/** Whether focus can go back to an element: still in the page and shown (not in a closed menu). */
+function canTakeFocus(element: HTMLElement | null): element is HTMLElement {
+  return !!element && element !== document.body && element.isConnected && element.getClientRects().length > 0;
+}
+
 export function Dialog({
   title,
   onClose,
+  returnFocus,
   children,
 }: {
   title: string;
   onClose(): void;
+  /** Where focus goes when the element that had it before is gone or hidden (the menu's trigger). */
+  returnFocus?: () => HTMLElement | null;
   children: ComponentChildren;
 }) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const previous = document.activeElement as HTMLElement | null;
     ref.current?.focus();
-    return () => previous?.focus?.();
+    return () => {
+      // Opened from the user menu, the item is hidden by now: the menu's trigger takes the focus.
+      const target = canTakeFocus(previous) ? previous : (returnFocus?.() ?? null);
+      target?.focus();
+    };
   }, []);
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {

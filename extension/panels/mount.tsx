@@ -1,7 +1,7 @@
 // Mounts a panel in a shadow root on <body>, so neither the site's CSS nor ours leaks across.
 import { render } from 'preact';
 import type { ContentContext } from '../content/feature.ts';
-import { isDarkTheme, isLoggedIn } from '../content/page-detect.ts';
+import { isDarkTheme, isLoggedIn, userMenuTrigger } from '../content/page-detect.ts';
 import { PanelApp, type PanelRoute } from './app.tsx';
 import { PANEL_CSS } from './styles.ts';
 
@@ -29,7 +29,16 @@ export function mountPanel(ctx: ContentContext, route: PanelRoute, onClose: () =
     });
   }
   doc.body.append(host);
-  render(<PanelApp route={route} ctx={ctx} loggedIn={isLoggedIn(doc)} onClose={onClose} />, root);
+  render(
+    <PanelApp
+      route={route}
+      ctx={ctx}
+      loggedIn={isLoggedIn(doc)}
+      onClose={onClose}
+      returnFocus={() => userMenuTrigger(doc, ctx.product)}
+    />,
+    root,
+  );
   return () => {
     render(null, root);
     host.remove();
