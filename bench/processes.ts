@@ -18,6 +18,23 @@ export interface BenchProcess {
   stop(): Promise<void>;
 }
 
+/** CPU time a process has used so far (user + system) in µs, from /proc. */
+export async function cpuMicrosOf(pid: number): Promise<number> {
+  // /proc/<pid>/stat: fields 14 and 15 (utime, stime) in clock ticks, after the ")" of the name.
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? [];
+  return ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / CLOCK_TICKS;
+}
+
+/** CPU time of a process and its children (nginx's master and workers), in µs. */
+export async function treeCpuMicros(pid: number): Promise<number> {
+  const children = (await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8'))
+    .trim()
+    .split(' ')
+    .filter(Boolean);
+  const times = await Promise.all([pid, ...children.map(Number)].map(cpuMicrosOf));
+  return times.reduce((sum, t) => sum + t, 0);
+}
+
 const TAIL_BYTES = 8192;
 
 /** The end of a log file: enough to see why a process died, never a whole run's log. */
@@ -90,11 +107,7 @@ export async function startProcess(
       const kb = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN);
       return Math.round((kb / 1024) * 10) / 10;
     },
-    async cpuMicros() {
-      // /proc/<pid>/stat: fields 14 and 15 (utime, stime) in clock ticks, after the ")" of the name.
-      const fields = (await readFile(`/proc/${child.pid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? [];
-      return ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / CLOCK_TICKS;
-    },
+    cpuMicros: () => cpuMicrosOf(child.pid as number),
     async stop() {
       if (child.exitCode !== null) return;
       const exited = once(child, 'exit');
@@ -110,5 +123,20 @@ const http = require('node:http');
 const server = http.createServer((req, res) => { res.statusCode = 200; res.end('ok'); });
 server.keepAliveTimeout = 65000;
 server.listen(Number(process.env.PORT), '127.0.0.1', () => console.log('listening'));
+process.on('SIGTERM', () => server.close(() => process.exit(0)));
+`;
+
+/**
+ * A do-nothing auth_request target: it answers every check the way the companion allows a valid
+ * token (200, token mode, the owner's name, an explicit empty length), so nginx in front of it does
+ * the very same work and only the check itself differs. PORT, or SOCKET for a Unix socket path.
+ */
+export const AUTH_STUB_SERVER = `
+const http = require('node:http');
+const allow = ['X-Api-Token-Auth-Mode', 'token', 'X-Forwarded-User', 'alice', 'Content-Length', '0'];
+const server = http.createServer((req, res) => { res.writeHead(200, allow); res.end(); });
+server.keepAliveTimeout = 65000;
+const where = process.env.SOCKET ? [process.env.SOCKET] : [Number(process.env.PORT), '127.0.0.1'];
+server.listen(...where, () => console.log('listening'));
 process.on('SIGTERM', () => server.close(() => process.exit(0)));
 `;

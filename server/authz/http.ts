@@ -181,6 +181,15 @@ export function writeDecision(
   if (status === 401) deny.push('WWW-Authenticate', WWW_AUTHENTICATE);
   if (status === 429 && decision.retryAfterSeconds)
     deny.push('Retry-After', String(decision.retryAfterSeconds));
+  // nginx (the only protocol limited to 401 and 403) shows the client a page of its own, never
+  // this body, and drops its upstream connection when a refusal has one: measured, a flood of
+  // wrong tokens left a TIME-WAIT socket per request. So nginx gets refusals with no body.
+  if (protocol.onlyAuthStatuses) {
+    deny.push('Content-Length', '0');
+    res.writeHead(status, deny as string[]);
+    res.end();
+    return;
+  }
   deny.push('Content-Type', JSON_TYPE, 'Content-Length', body.length);
   res.writeHead(status, deny as string[]);
   res.end(body.text);
