@@ -1,6 +1,6 @@
 // The Firefox build in Debian's firefox-esr (puppeteer-core over WebDriver BiDi) against one
 // Jira and one Confluence flavour: the menu item, the user panel's create → use → delete, and
-// the admin panel. Puppeteer's aria selectors do not reach into the panel's shadow root, so
+// the admin page. Puppeteer's aria selectors do not reach into the panel's shadow root, so
 // the panel is queried through `host.shadowRoot` (see `inPanel`).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -63,15 +63,19 @@ async function openSitePage(s: DemoSite, hash = ''): Promise<void> {
   await page.waitForSelector('html[data-api-token-auth="ready"]');
 }
 
-/** An element inside the panel's shadow root, once it is there. */
-async function inPanel(selector: string, text?: string): Promise<ElementHandle<Element>> {
+const PANEL = 'api-token-auth-panel';
+const ADMIN_PAGE = 'api-token-auth-admin-page';
+
+/** An element inside the shadow root of the panel (or of the admin page), once it is there. */
+async function inPanel(selector: string, text?: string, host = PANEL): Promise<ElementHandle<Element>> {
   const handle = await page.waitForFunction(
-    (sel, txt) => {
-      const root = document.getElementById('api-token-auth-panel')?.shadowRoot;
+    (id, sel, txt) => {
+      const root = document.getElementById(id)?.shadowRoot;
       const all = [...(root?.querySelectorAll(sel) ?? [])];
       return all.find((e) => txt === undefined || e.textContent?.trim() === txt) ?? null;
     },
     {},
+    host,
     selector,
     text,
   );
@@ -112,16 +116,31 @@ describe.each(['jira9', 'confluence8'])('the Firefox build on %s', (name) => {
     expect((await restWithToken(s, 'alice', secret)).status).toBe(401);
   });
 
-  it('opens the admin panel for the administrator and shows its four tabs', async () => {
+  it('opens the admin page from the sidebar link, past WebSudo, with its four tabs and Back between them', async () => {
     const s = site(name);
     await login(s, 'admin');
-    await openSitePage(s, '#api-token-auth/admin');
+    const jira = s.product === 'jira';
+    await page.goto(
+      `${s.url}${jira ? '/secure/admin/user/UserBrowser.jspa' : '/admin/users/browseusers.action'}`,
+    );
+    await page.waitForSelector('html[data-api-token-auth="ready"]');
+    await page.type(jira ? '#login-form-authenticatePassword' : '#password', 'admin');
+    await Promise.all([
+      page.waitForNavigation(),
+      page.click(jira ? '#login-form-submit' : '#authenticateButton'),
+    ]);
+    const link = await page.waitForSelector('#api-token-auth-admin-link');
+    await Promise.all([page.waitForNavigation(), link?.click()]);
     for (const tab of ['System-Wide Settings', 'Permissions', 'Token Manager', 'Audit Log']) {
-      await inPanel('[role="tab"]', tab);
+      await inPanel('[role="tab"]', tab, ADMIN_PAGE);
     }
-    await (await inPanel('[role="tab"]', 'Audit Log')).click();
-    await inPanel('[role="tab"][aria-selected="true"]', 'Audit Log');
-    await inPanel('td', 'token.deleted');
+    expect(new URL(page.url()).searchParams.get('api-token-auth')).toBe('settings');
+    await (await inPanel('[role="tab"]', 'Audit Log', ADMIN_PAGE)).click();
+    await inPanel('[role="tab"][aria-selected="true"]', 'Audit Log', ADMIN_PAGE);
+    expect(new URL(page.url()).searchParams.get('api-token-auth')).toBe('audit');
+    await inPanel('td', 'token.created', ADMIN_PAGE);
     await page.screenshot({ path: join(SCREENSHOTS, `firefox-${name}-admin-audit.png`) });
+    await page.goBack();
+    await inPanel('[role="tab"][aria-selected="true"]', 'System-Wide Settings', ADMIN_PAGE);
   });
 });
