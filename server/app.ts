@@ -8,6 +8,7 @@ import { isPlainPath } from './authz/paths.ts';
 import type { Config } from './config.ts';
 import type { CompanionDeps } from './deps.ts';
 import { errorHandler } from './errors.ts';
+import { type MetricsEndpoint, metricsEndpoint, metricsOnly } from './metrics/endpoint.ts';
 import { identify } from './middleware/identify.ts';
 import { jsonBody } from './middleware/json-body.ts';
 import { originCheck } from './middleware/origin-check.ts';
@@ -35,13 +36,18 @@ function securityHeaders() {
  * callback() puts it wherever Koa is mounted: startServer, app.listen() and supertest alike.
  */
 export class CompanionApp extends Koa {
-  constructor(readonly authzEndpoints: AuthzEndpoints) {
+  constructor(
+    readonly authzEndpoints: AuthzEndpoints,
+    // <base>/metrics, unless ATA_METRICS_LISTEN serves it elsewhere (then Koa answers 404).
+    readonly metricsEndpoint?: MetricsEndpoint,
+  ) {
     super();
   }
 
   override callback(): ReturnType<Koa['callback']> {
     const koa = super.callback();
     const authz = this.authzEndpoints;
+    const metrics = this.metricsEndpoint;
     const answered = Promise.resolve();
     // Koa's listener type admits HTTP/2 objects too; the companion serves HTTP/1.1 only.
     return (req, res) => {
@@ -49,7 +55,8 @@ export class CompanionApp extends Koa {
         refuseTarget(res as ServerResponse);
         return answered;
       }
-      return authz(req as IncomingMessage, res as ServerResponse) ? answered : koa(req, res);
+      if (authz(req as IncomingMessage, res as ServerResponse)) return answered;
+      return metrics?.(req as IncomingMessage, res as ServerResponse) ? answered : koa(req, res);
     };
   }
 }
@@ -77,6 +84,9 @@ function refuseTarget(res: ServerResponse): void {
   res.end(UNPLAIN_TARGET);
 }
 
+const metricsEndpointOf = (deps: CompanionDeps) =>
+  metricsEndpoint({ basePath: deps.config.basePath, registry: deps.metrics.registry, logger: deps.logger });
+
 export function createApp(deps: CompanionDeps): CompanionApp {
   const { authz } = deps;
   const app = new CompanionApp(
@@ -86,6 +96,7 @@ export function createApp(deps: CompanionDeps): CompanionApp {
       authz,
       logger: deps.logger,
     }),
+    deps.config.metricsListen ? undefined : metricsEndpointOf(deps),
   );
   // Forwarding headers are never trusted by Koa itself; the client address comes from the
   // settings' trusted-proxy rules (server/authz/client-ip.ts).
@@ -107,6 +118,8 @@ export function createApp(deps: CompanionDeps): CompanionApp {
 export interface RunningServer {
   url: string;
   port: number;
+  /** `<base>/metrics` on the ATA_METRICS_LISTEN listener, when there is one. */
+  metricsUrl?: string;
   logger: Logger;
   deps: CompanionDeps;
   close(): Promise<void>;
@@ -116,6 +129,11 @@ export interface RunningServer {
 const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 const SHUTDOWN_GRACE_MS = 5_000;
+
+function origin(address: AddressInfo): string {
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
+}
 
 function listen(server: Server, host: string, port: number): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
@@ -138,27 +156,48 @@ export async function startServer(
 ): Promise<RunningServer> {
   const companion = await wireCompanion(config, overrides);
   const app = createApp(companion.deps);
-  const server = createServer(app.callback());
+  // Draining (close() called): every answer closes its connection, so a proxy's keep-alive
+  // connections end after the request in flight and the proxy opens new ones to another instance.
+  let draining = false;
+  const handle = app.callback();
+  const server = createServer((req, res) => {
+    if (draining) res.shouldKeepAlive = false;
+    return handle(req, res);
+  });
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
   let address: AddressInfo;
+  let metricsServer: Server | undefined;
+  let metricsUrl: string | undefined;
   try {
     address = await listen(server, config.listen.host, config.listen.port);
+    if (config.metricsListen) {
+      metricsServer = createServer(metricsOnly(metricsEndpointOf(companion.deps)));
+      const at = await listen(metricsServer, config.metricsListen.host, config.metricsListen.port);
+      metricsUrl = `${origin(at)}${config.basePath}/metrics`;
+    }
   } catch (err) {
+    if (server.listening) server.close();
     await companion.shutdown();
     throw err;
   }
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `http://${host}:${address.port}${config.basePath}`;
-  companion.deps.logger.info({ url, product: companion.deps.product }, `api-token-auth listening on ${url}`);
+  const url = `${origin(address)}${config.basePath}`;
+  companion.deps.logger.info(
+    { url, metricsUrl, product: companion.deps.product },
+    `api-token-auth listening on ${url}`,
+  );
   let closing: Promise<void> | undefined;
   return {
     url,
     port: address.port,
+    metricsUrl,
     logger: companion.deps.logger,
     deps: companion.deps,
     close() {
       closing ??= (async () => {
+        metricsServer?.close();
+        metricsServer?.closeAllConnections();
+        draining = true;
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();

@@ -10,6 +10,10 @@ Commands:
   serve                 Start the companion server (needs ATA_SITE_URL).
   migrate               Bring the database schema up to date.
   migrate --rollback    Undo every migration.
+  doctor [--json] [--proxy-url URL]
+                        Check the set-up (site, service credential, database, key file, clock,
+                        audit mirroring; the proxy when given its public URL) and say what fixes
+                        each problem. Exit code 0 when nothing failed.
 
 Environment:
   ATA_SITE_URL          Jira or Confluence base URL, context path included (serve).
@@ -30,6 +34,8 @@ Environment:
   ATA_VALIDATE_SECRET   Shared secret (≥ 32 chars) that switches on POST /api/v1/validate for a
                         plugin inside the site; the endpoint is off without it.
   ATA_LOG_LEVEL         fatal | error | warn | info | debug | trace | silent (default info).
+  ATA_AUDIT_MIRROR      on | off (default off): also send audit records to the site's own audit
+                        log (the service user must be a site administrator).
 `;
 
 export interface CliIo {
@@ -113,6 +119,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
       return 0;
     }
     if (command === 'serve' && rest.length === 0) return await serve(io);
+    if (command === 'doctor') return await (await import('./doctor/doctor.ts')).doctorCommand(rest, io);
     if (command === 'migrate' && (rest.length === 0 || (rest.length === 1 && rest[0] === '--rollback'))) {
       return await migrate(io, rest[0] === '--rollback');
     }

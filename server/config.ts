@@ -22,6 +22,8 @@ export interface Config {
   product: Product | undefined;
   database: DatabaseConfig;
   listen: { host: string; port: number };
+  // ATA_METRICS_LISTEN: <base>/metrics on a listener of its own (then not on the main one).
+  metricsListen?: { host: string; port: number };
   basePath: string;
   serviceAuth: string | undefined;
   secret: SecretSource;
@@ -33,6 +35,16 @@ export interface Config {
   allowedOrigins: string[];
   // ATA_VALIDATE_SECRET: switches on POST /api/v1/validate for a plugin inside the site.
   validateSecret: string | undefined;
+  // ATA_REDIS_URL (PostgreSQL only): the companions count failed token attempts in Redis rather
+  // than in the database; ATA_REDIS_KEY_PREFIX keeps deployments sharing a Redis apart.
+  redis?: RedisConfig;
+  // ATA_AUDIT_MIRROR=on: audit records are also sent to the site's own audit log (server/audit-mirror/).
+  auditMirror: boolean;
+}
+
+export interface RedisConfig {
+  url: string;
+  keyPrefix: string;
 }
 
 export class ConfigError extends Error {
@@ -75,6 +87,8 @@ const splitList = (value: string | undefined) =>
     .map((s) => s.trim())
     .filter(Boolean);
 
+const onOff = z.enum(['on', 'off'], { error: 'must be on or off' });
+
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
 // An HTTP header name (RFC 9110 token characters).
@@ -89,11 +103,11 @@ const serviceAuth = z
   .string()
   .regex(/^(Bearer|Basic) \S+$/, 'must be "Bearer <personal access token>" or "Basic <base64>"');
 
-export function parseListen(value: string): { host: string; port: number } {
+export function parseListen(value: string, variable = 'ATA_LISTEN'): { host: string; port: number } {
   const m = /^(?:\[([0-9A-Fa-f:.]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(value);
   const port = m ? Number(m[3]) : Number.NaN;
   if (!m || port > 65535)
-    throw new ConfigError('ATA_LISTEN', 'must be host:port, e.g. 127.0.0.1:8787 or [::1]:8787');
+    throw new ConfigError(variable, 'must be host:port, e.g. 127.0.0.1:8787 or [::1]:8787');
   return { host: (m[1] ?? m[2]) as string, port };
 }
 
@@ -118,6 +132,27 @@ function parseWith<T>(variable: string, schema: z.ZodType<T>, value: string): T 
 }
 
 const MIN_VALIDATE_SECRET_LENGTH = 32;
+
+const redisUrl = z
+  .string()
+  .refine((u) => /^rediss?:$/.test(urlOf(u)?.protocol ?? ''), 'must be a redis:// or rediss:// URL');
+const redisKeyPrefix = z
+  .string()
+  .regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be 1 to 64 letters, digits, ".", "_", ":" or "-"');
+
+function parseRedis(env: NodeJS.ProcessEnv, database: DatabaseConfig): RedisConfig | undefined {
+  const url = nonEmpty(env.ATA_REDIS_URL);
+  if (url === undefined) return undefined;
+  parseWith('ATA_REDIS_URL', redisUrl, url);
+  if (database.client !== 'pg') {
+    throw new ConfigError(
+      'ATA_REDIS_URL',
+      'needs PostgreSQL (ATA_DATABASE_URL=postgres://…): on SQLite a single companion counts on its own',
+    );
+  }
+  const keyPrefix = nonEmpty(env.ATA_REDIS_KEY_PREFIX) ?? 'api-token-auth:';
+  return { url, keyPrefix: parseWith('ATA_REDIS_KEY_PREFIX', redisKeyPrefix, keyPrefix) };
+}
 
 function parseValidateSecret(env: NodeJS.ProcessEnv): string | undefined {
   const value = nonEmpty(env.ATA_VALIDATE_SECRET);
@@ -175,7 +210,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
   const rawProduct = nonEmpty(env.ATA_PRODUCT);
   const rawAdminGroups = nonEmpty(env.ATA_ADMIN_GROUPS);
   const rawServiceAuth = nonEmpty(env.ATA_SERVICE_AUTH);
+  const rawMetricsListen = nonEmpty(env.ATA_METRICS_LISTEN);
   const site = rawSite ? parseWith('ATA_SITE_URL', siteUrl, rawSite) : '';
+  const redis = parseRedis(env, database);
   const extraOrigins = splitList(env.ATA_ALLOWED_ORIGINS).map((o) =>
     parseWith('ATA_ALLOWED_ORIGINS', origin, o),
   );
@@ -184,6 +221,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     product: rawProduct ? parseWith('ATA_PRODUCT', z.enum(['jira', 'confluence']), rawProduct) : undefined,
     database,
     listen: parseListen(nonEmpty(env.ATA_LISTEN) ?? '127.0.0.1:8787'),
+    ...(rawMetricsListen ? { metricsListen: parseListen(rawMetricsListen, 'ATA_METRICS_LISTEN') } : {}),
     basePath: parseWith('ATA_BASE_PATH', basePath, nonEmpty(env.ATA_BASE_PATH) ?? ''),
     serviceAuth: rawServiceAuth ? parseWith('ATA_SERVICE_AUTH', serviceAuth, rawServiceAuth) : undefined,
     secret: parseSecret(env, database, cwd),
@@ -196,6 +234,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     adminGroups: rawAdminGroups ? splitList(rawAdminGroups) : undefined,
     allowedOrigins: [...(site ? [new URL(site).origin] : []), ...extraOrigins],
     validateSecret: parseValidateSecret(env),
+    ...(redis ? { redis } : {}),
+    auditMirror: parseWith('ATA_AUDIT_MIRROR', onOff, nonEmpty(env.ATA_AUDIT_MIRROR) ?? 'off') === 'on',
   };
 }
 

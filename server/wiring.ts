@@ -1,13 +1,18 @@
 import type { Logger } from 'pino';
+import { AuditMirror, storedIn } from './audit-mirror/audit-mirror.ts';
 import { AuthzService } from './authz/authz-service.ts';
 import { tokenPaths } from './authz/paths.ts';
+import { startCluster } from './cluster/index.ts';
 import { adminGroupsFor, type Config, ConfigError } from './config.ts';
 import type { CompanionDeps } from './deps.ts';
 import { createDirectory, createSiteClient, detectProduct } from './directory/index.ts';
 import { batchedDestination } from './log-destination.ts';
 import { createLogger } from './logger.ts';
+import { createMetrics } from './metrics/index.ts';
 import { createServices } from './services/index.ts';
 import { loadSecretKey } from './services/secret-key.ts';
+import { SiteCredentialService } from './site-credentials/site-credential-service.ts';
+import { sitePats } from './site-credentials/site-pats.ts';
 import { createStore, type Store } from './store/index.ts';
 import type { Timers } from './timers.ts';
 
@@ -28,6 +33,8 @@ export interface CompanionOverrides {
 export interface Companion {
   deps: CompanionDeps;
   store: Store;
+  /** Copies audit records into the site's audit log; undefined unless ATA_AUDIT_MIRROR=on. */
+  auditMirror: AuditMirror | undefined;
   // Runs the registered hooks (newest first), then closes the database.
   shutdown(): Promise<void>;
 }
@@ -80,23 +87,76 @@ export async function wireCompanion(config: Config, overrides: CompanionOverride
   try {
     await store.migrate();
     const key = secretKey(config, overrides.random);
+    // Its own registry per companion, so several in one process (the tests) never collide.
+    const metrics = createMetrics({ listens: config.database.client === 'pg' });
     const directory = createDirectory({
       site,
       product,
       serviceAuth: config.serviceAuth,
       adminGroups: adminGroupsFor(config, product),
       clock,
+      observer: metrics,
     });
     const services = createServices({ store, key, logger, clock, random: overrides.random, directory });
+    // PostgreSQL: the companions on the database hear each other's changes and share one throttle.
+    const cluster =
+      config.database.client === 'pg'
+        ? await startCluster({
+            connectionString: config.database.connectionString,
+            redis: config.redis,
+            logger,
+          })
+        : undefined;
+    if (cluster) hooks.push(() => cluster.close());
+    // Registered before the validation plane's hook, so it runs after it: that hook flushes the
+    // authentication records the mirror still has to send.
+    const auditMirror = config.auditMirror
+      ? new AuditMirror({
+          site,
+          product,
+          serviceAuth: config.serviceAuth,
+          logger,
+          timers: overrides.timers,
+          isStored: storedIn(services.audit),
+        })
+      : undefined;
+    if (auditMirror) {
+      services.audit.onRecorded(auditMirror.add);
+      hooks.push(() => auditMirror.close());
+    }
+    const siteCredentials = new SiteCredentialService({
+      store,
+      pats: sitePats(site),
+      logger,
+      clock,
+      serviceAuthorization: config.serviceAuth,
+    });
+    // A PAT nobody can open any more is deleted on the site (with the service credential, when it
+    // is an administrator's; otherwise at the owner's next visit).
+    const onDeleted = () =>
+      void siteCredentials
+        .tokensDeleted()
+        .catch((err) => logger.warn({ err }, 'could not delete unused site credentials'));
+    services.events.on('token.deleted', onDeleted);
+    hooks.push(async () => void services.events.off('token.deleted', onDeleted));
     const authz = new AuthzService({
       ...services,
       directory,
+      siteCredentials,
       logger,
       clock,
       timers: overrides.timers,
       tokenPathAllowed: tokenPaths(product, new URL(config.siteUrl).pathname),
+      observer: metrics,
+      throttle: cluster?.throttle,
     });
+    cluster?.attach({ ...services, authz });
     hooks.push(() => authz.close());
+    metrics.track({
+      pool: () => store.poolStats(),
+      blocks: () => authz.throttle.list(),
+      auditQueued: () => authz.auditQueued,
+    });
     const deps: CompanionDeps = {
       config,
       product,
@@ -105,6 +165,9 @@ export async function wireCompanion(config: Config, overrides: CompanionOverride
       directory,
       ...services,
       authz,
+      metrics,
+      cluster,
+      siteCredentials,
       checkDatabase: () => store.ping(),
       onClose: (hook) => hooks.push(hook),
     };
@@ -123,7 +186,7 @@ export async function wireCompanion(config: Config, overrides: CompanionOverride
       })();
       return done;
     };
-    return { deps, store, shutdown };
+    return { deps, store, auditMirror, shutdown };
   } catch (err) {
     await store.close();
     throw err;

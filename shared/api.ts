@@ -46,6 +46,10 @@ export const Token = z
     lastUsedIp: z.string().nullable(),
     createdBy: z.string(),
     hint: z.string().meta({ description: 'Last four characters of the secret' }),
+    siteCredential: z.enum(['ready', 'pending', 'refused']).optional().meta({
+      description:
+        'Site-token mode: ready (the site accepts it), pending (works once its owner has opened the site once) or refused (the site no longer accepts the owner’s credential; renewed at their next visit)',
+    }),
   })
   .meta({ id: 'Token' });
 export type Token = z.infer<typeof Token>;
@@ -95,6 +99,15 @@ export const Me = z
 export type Me = z.infer<typeof Me>;
 
 // ---- settings -------------------------------------------------------------------------------
+/**
+ * What the site receives for an allowed token. `site-token` (default): the owner's own site
+ * personal access token as Bearer, which every Jira >= 8.14 and Confluence >= 7.9 accepts.
+ * `identity-header`: the owner's name in an identity header, for sites with a header
+ * authenticator that trusts the proxy.
+ */
+export const SiteCredentialMode = z.enum(['site-token', 'identity-header']);
+export type SiteCredentialMode = z.infer<typeof SiteCredentialMode>;
+
 export const Settings = z
   .strictObject({
     maxValidity: Validity,
@@ -109,6 +122,7 @@ export const Settings = z
     passwordBasicAuth: z.boolean(),
     auditAuthentications: z.boolean(),
     forceReadOnlyScope: z.boolean(),
+    siteCredentialMode: SiteCredentialMode.default('site-token'),
   })
   .meta({ id: 'Settings' });
 export type Settings = z.infer<typeof Settings>;
@@ -257,7 +271,15 @@ const CheckStatus = z.enum(['ok', 'unavailable']);
 export const Health = z
   .strictObject({
     status: CheckStatus,
-    checks: z.strictObject({ database: CheckStatus, site: CheckStatus }).optional(),
+    checks: z
+      .strictObject({
+        database: CheckStatus,
+        site: CheckStatus,
+        // PostgreSQL only: whether changes made by the other companions are heard. While they are
+        // not, the companion stays ready and keeps its caches for a second at most.
+        notifications: CheckStatus.optional(),
+      })
+      .optional(),
   })
   .meta({ id: 'Health' });
 export type Health = z.infer<typeof Health>;

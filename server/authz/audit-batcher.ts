@@ -14,6 +14,8 @@ export interface AuditBatcherOptions {
   /** Records waiting at most; past it new ones are dropped and counted. */
   maxQueued?: number;
   timers?: Timers;
+  /** Told of every dropped record as it is dropped (the metrics count them). */
+  onDropped?: () => void;
 }
 
 export const DEFAULT_AUDIT_BATCH = 500;
@@ -32,8 +34,8 @@ const DROP_NOTICE_INTERVAL_MS = 60_000;
  * and at the end, so a gap in the trail is never silent. Decisions never wait for the audit.
  */
 export class AuditBatcher {
-  readonly #options: Required<Omit<AuditBatcherOptions, 'write' | 'logger' | 'timers'>> &
-    Pick<AuditBatcherOptions, 'write' | 'logger'>;
+  readonly #options: Required<Omit<AuditBatcherOptions, 'write' | 'logger' | 'timers' | 'onDropped'>> &
+    Pick<AuditBatcherOptions, 'write' | 'logger' | 'onDropped'>;
   readonly #timers: Timers;
   #queue: TimedAuditRecord[] = [];
   #writing: Promise<void> | undefined;
@@ -61,6 +63,7 @@ export class AuditBatcher {
   add(record: TimedAuditRecord): void {
     if (this.#queue.length >= this.#options.maxQueued) {
       this.#dropped++;
+      this.#options.onDropped?.();
       this.#droppedSince ??= record.at;
       this.#noticeDrops(false);
       return;

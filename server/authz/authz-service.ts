@@ -1,9 +1,11 @@
 import type { Logger } from 'pino';
 import { evaluatePermissions, type PermissionsDocument } from '../../shared/permissions.ts';
-import type { Directory } from '../directory/index.ts';
+import type { Directory, DirectoryUser } from '../directory/index.ts';
+import type { AuthzObserver } from '../metrics/observers.ts';
 import type { ServiceEvents } from '../services/events.ts';
 import type { TokenService } from '../services/token-service.ts';
 import type { Settings } from '../services/types.ts';
+import type { SiteCredentialService } from '../site-credentials/site-credential-service.ts';
 import type { Timers } from '../timers.ts';
 import { AuditBatcher, type TimedAuditRecord } from './audit-batcher.ts';
 import { type AuthLog, authLogFor, loggablePath } from './auth-log.ts';
@@ -14,6 +16,8 @@ import {
   type Decision,
   type DecisionPorts,
   decide,
+  type SiteCredentialAnswer,
+  type TokenFacts,
   UnavailableError,
 } from './decision-engine.ts';
 import { LastUsedBatcher } from './last-used.ts';
@@ -24,7 +28,9 @@ import { addressKeyOf, prefixKeyOf, Throttle, type ThrottleOptions } from './thr
 
 export interface AuthzServiceDeps {
   tokens: Pick<TokenService, 'verify' | 'recordUse' | 'bindOwner'>;
-  directory: Pick<Directory, 'lookupUser' | 'lookupUserByKey'>;
+  directory: Pick<Directory, 'lookupUser' | 'lookupUserByKey' | 'whoAmI'>;
+  /** The owners' sealed site PATs (site-token mode). */
+  siteCredentials: Pick<SiteCredentialService, 'unseal' | 'markRefused' | 'rotateIfDue'>;
   /** Where tokens may be used on the site (server/authz/paths.ts tokenPaths). */
   tokenPathAllowed(target: string): boolean;
   settings: { get(): Promise<Settings> };
@@ -37,6 +43,31 @@ export interface AuthzServiceDeps {
   throttle?: ThrottleOptions;
   cacheTtlMs?: number;
   lastUsedIntervalMs?: number;
+  /** Told of every decision, cache hit and miss, block and dropped audit record (server/metrics). */
+  observer?: AuthzObserver;
+}
+
+/** The throttle's onBlocked, telling the observer of every block this process starts as well. */
+function countingBlocks(
+  observer: AuthzObserver,
+  onBlocked: ThrottleOptions['onBlocked'],
+): ThrottleOptions['onBlocked'] {
+  return (kind, key, failures, msLeft) => {
+    observer.blockStarted(kind);
+    onBlocked?.(kind, key, failures, msLeft);
+  };
+}
+
+/** The decision cache as the engine sees it, telling the observer of every hit. */
+function observedCache(cache: DecisionCache, observer: AuthzObserver): DecisionPorts['cache'] {
+  return {
+    get(authorization) {
+      const hit = cache.get(authorization);
+      if (hit !== undefined) observer.cacheHit();
+      return hit;
+    },
+    set: (authorization, resolved) => cache.set(authorization, resolved),
+  };
 }
 
 interface Snapshot {
@@ -73,10 +104,13 @@ export class AuthzService {
   readonly failedAudits: RefusalSummaries;
   #snapshot: Snapshot | undefined;
   #loading: Promise<Snapshot> | undefined;
+  /** How old the snapshot may get before it is re-read; shorter while flush() says so. */
+  #refreshMs = SNAPSHOT_REFRESH_MS;
   readonly #authLogs = new WeakMap<Logger, AuthLog>();
 
   constructor(deps: AuthzServiceDeps) {
     this.#deps = deps;
+    const { observer } = deps;
     this.throttle = new Throttle({
       onFull: (kind, maxKeys) =>
         deps.logger.warn(
@@ -84,11 +118,13 @@ export class AuthzService {
           `more ${kind === 'address' ? 'addresses' : 'usernames'} fail token checks than the throttle counts at once; the least recent are forgotten`,
         ),
       ...deps.throttle,
+      ...(observer ? { onBlocked: countingBlocks(observer, deps.throttle?.onBlocked) } : {}),
     });
     this.cache = new DecisionCache({ clock: deps.clock, ttlMs: deps.cacheTtlMs });
     const { timers } = deps;
     this.#audits = new AuditBatcher({
       write: (records) => deps.audit.recordMany(records),
+      onDropped: observer && (() => observer.auditDropped()),
       logger: deps.logger,
       timers,
     });
@@ -118,6 +154,7 @@ export class AuthzService {
     this.#ports = {
       policy: () => (this.#snapshot as Snapshot).policy,
       verifyToken: async (secret) => {
+        observer?.cacheMiss();
         try {
           return await deps.tokens.verify(secret);
         } catch (err) {
@@ -144,8 +181,9 @@ export class AuthzService {
         }
       },
       tokenPathAllowed: deps.tokenPathAllowed,
+      siteCredential: (token, secret) => this.#siteCredential(token, secret),
       mayUseTokens: (user) => evaluatePermissions((this.#snapshot as Snapshot).permissions, user).useTokens,
-      cache: this.cache,
+      cache: observer ? observedCache(this.cache, observer) : this.cache,
       throttle: this.throttle,
       clock: deps.clock,
     };
@@ -165,6 +203,41 @@ export class AuthzService {
   }
 
   /**
+   * The owner's site PAT for a token, opened with its secret, and the site's own answer to it:
+   * one call proves the PAT still works, and says who the owner is, their key, groups and
+   * whether they are active. A PAT the site no longer accepts is marked refused.
+   */
+  async #siteCredential(token: TokenFacts, secret: string): Promise<SiteCredentialAnswer> {
+    const { siteCredentials, directory, logger } = this.#deps;
+    let unsealed: Awaited<ReturnType<SiteCredentialService['unseal']>>;
+    try {
+      unsealed = await siteCredentials.unseal(token, secret);
+    } catch (err) {
+      logger.error({ err }, 'token store unavailable');
+      throw new UnavailableError('store-unavailable', { cause: err });
+    }
+    if (typeof unsealed === 'string') return unsealed;
+    const authorization = `Bearer ${unsealed.pat}`;
+    let owner: DirectoryUser | null;
+    try {
+      owner = await directory.whoAmI({ authorization });
+    } catch (err) {
+      logger.error({ err }, 'site directory unavailable');
+      throw new UnavailableError('site-unavailable', { cause: err });
+    }
+    if (owner === null || owner.key !== unsealed.credential.ownerKey) {
+      await siteCredentials
+        .markRefused(unsealed.credential)
+        .catch((err) => logger.error({ err }, 'could not mark a site credential refused'));
+      return 'site-credential-refused';
+    }
+    siteCredentials
+      .rotateIfDue(owner, unsealed.credential, unsealed.pat)
+      ?.catch((err) => logger.warn({ err }, 'could not rotate a site credential'));
+    return { authorization, owner };
+  }
+
+  /**
    * Decides one REST request, logs and audits it, and notes the token's use. Never throws, and
    * answers without a promise when the engine could (server/authz/decision-engine.ts).
    * `requestId` goes into the log lines when the logger does not carry one already.
@@ -174,10 +247,11 @@ export class AuthzService {
     logger: Logger = this.#deps.logger,
     requestId?: string,
   ): Decision | Promise<Decision> {
+    const started = this.#deps.observer ? performance.now() : 0;
     const snapshot = this.#fresh();
     if (snapshot === undefined) {
       return this.#current().then(
-        (loaded) => this.#checkWith(loaded, request, logger, requestId),
+        (loaded) => this.#checkWith(loaded, request, logger, requestId, started),
         (err) => {
           // Only the settings read can fail here (the engine itself never throws): refuse every
           // credential (fail closed); a request without one is the site's business, as always.
@@ -192,11 +266,11 @@ export class AuthzService {
                 clientIp: null,
               }
             : { decision: 'allow', status: 200, mode: 'session', user: null, reason: 'ok', clientIp: null };
-          return this.#finish(request, decision, logger, false, requestId);
+          return this.#finish(request, decision, logger, false, requestId, started);
         },
       );
     }
-    return this.#checkWith(snapshot, request, logger, requestId);
+    return this.#checkWith(snapshot, request, logger, requestId, started);
   }
 
   #checkWith(
@@ -204,12 +278,13 @@ export class AuthzService {
     request: AuthzRequest,
     logger: Logger,
     requestId: string | undefined,
+    started: number,
   ): Decision | Promise<Decision> {
     const audit = snapshot.policy.auditAuthentications;
     const decided = decide(request, this.#ports);
     return decided instanceof Promise
-      ? decided.then((decision) => this.#finish(request, decision, logger, audit, requestId))
-      : this.#finish(request, decided, logger, audit, requestId);
+      ? decided.then((decision) => this.#finish(request, decision, logger, audit, requestId, started))
+      : this.#finish(request, decided, logger, audit, requestId, started);
   }
 
   /** What follows every decision: the token's last use, the log lines and the audit record. */
@@ -219,7 +294,10 @@ export class AuthzService {
     logger: Logger,
     audit: boolean,
     requestId: string | undefined,
+    /** performance.now() when check() was called (0 without an observer). */
+    started: number,
   ): Decision {
+    this.#deps.observer?.decided(decision, (performance.now() - started) / 1000);
     if (decision.mode === 'token' && decision.token) {
       this.#lastUsed.note(decision.token.id, decision.clientIp, this.#deps.clock());
     }
@@ -284,6 +362,23 @@ export class AuthzService {
     await this.#audits.flush();
   }
 
+  /**
+   * Drops every cached decision and the settings snapshot, and from now on keeps both at most
+   * `maxAgeMs` (undefined: the usual lifetimes). For server/cluster: while the changes other
+   * companions make cannot be heard, nothing cached may outlive a second.
+   */
+  flush(maxAgeMs?: number): void {
+    this.cache.clear();
+    this.cache.setTtlMs(maxAgeMs);
+    this.#snapshot = undefined;
+    this.#refreshMs = maxAgeMs ?? SNAPSHOT_REFRESH_MS;
+  }
+
+  /** Audit records waiting to be written (the metrics' queue depth). */
+  get auditQueued(): number {
+    return this.#audits.queued;
+  }
+
   flushLastUsed(): Promise<void> {
     return this.#lastUsed.flush();
   }
@@ -291,7 +386,7 @@ export class AuthzService {
   /** The snapshot when it needs no reload: the common case, answered without a promise. */
   #fresh(): Snapshot | undefined {
     const snapshot = this.#snapshot;
-    return snapshot && this.#deps.clock().getTime() - snapshot.loadedAt <= SNAPSHOT_REFRESH_MS
+    return snapshot && this.#deps.clock().getTime() - snapshot.loadedAt <= this.#refreshMs
       ? snapshot
       : undefined;
   }
@@ -307,7 +402,7 @@ export class AuthzService {
     if (snapshot === undefined) return this.#load();
     const age = this.#deps.clock().getTime() - snapshot.loadedAt;
     if (age > SNAPSHOT_MAX_AGE_MS) return this.#load();
-    if (age > SNAPSHOT_REFRESH_MS) {
+    if (age > this.#refreshMs) {
       this.#load().catch((err) => this.#deps.logger.warn({ err }, 'could not refresh settings'));
     }
     return snapshot;

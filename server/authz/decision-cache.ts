@@ -32,13 +32,23 @@ export class DecisionCache {
   readonly #entries = new Map<string, Entry>();
   readonly #keysByTokenId = new Map<string, Set<string>>();
   readonly #clock: () => Date;
-  readonly #ttlMs: number;
+  readonly #defaultTtlMs: number;
+  #ttlMs: number;
   readonly #maxEntries: number;
 
   constructor(options: DecisionCacheOptions) {
     this.#clock = options.clock;
-    this.#ttlMs = options.ttlMs ?? DEFAULT_DECISION_TTL_MS;
+    this.#defaultTtlMs = options.ttlMs ?? DEFAULT_DECISION_TTL_MS;
+    this.#ttlMs = this.#defaultTtlMs;
     this.#maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
+  }
+
+  /**
+   * How long entries made from now on are reused; undefined restores the configured lifetime.
+   * Shortened while changes made by other companions cannot be heard (server/cluster/relay.ts).
+   */
+  setTtlMs(ttlMs: number | undefined): void {
+    this.#ttlMs = ttlMs ?? this.#defaultTtlMs;
   }
 
   get size(): number {

@@ -58,7 +58,15 @@ export interface ResolvedToken {
   user: SiteUser;
   /** The user name a Basic credential gave with the token (it matched the owner); null for Bearer. */
   claimed: string | null;
+  /** What the site gets in site-token mode (`Bearer <owner's site PAT>`); null when resolved without. */
+  siteAuthorization: string | null;
 }
+
+/** The owner's site PAT, opened with the token's secret and proven by the site itself. */
+export type SiteCredentialAnswer =
+  | { authorization: string; owner: SiteUser | null }
+  | 'site-credential-pending'
+  | 'site-credential-refused';
 
 export interface Decision {
   decision: 'allow' | 'deny';
@@ -78,6 +86,8 @@ export interface Decision {
   };
   /** An allowed token's owner, as the site knows them. */
   owner?: SiteUser;
+  /** Site-token mode: the Authorization the site receives. Only ever given to the proxy. */
+  siteAuthorization?: string;
   retryAfterSeconds?: number;
   /** With reason `throttled`: whether the client address or the claimed name is blocked. */
   throttledBy?: 'address' | 'user';
@@ -97,6 +107,12 @@ export interface DecisionPorts {
   bindOwner(token: TokenFacts, owner: SiteUser): Promise<void>;
   /** Whether a token may be used on this site path (server/authz/paths.ts). */
   tokenPathAllowed(target: string): boolean;
+  /**
+   * Site-token mode: the owner's site PAT for this token, unsealed with its secret and checked
+   * with the site (its answer is the owner, null when the site does not say who). Throws
+   * UnavailableError when the store or the site cannot answer.
+   */
+  siteCredential(token: TokenFacts, secret: string): Promise<SiteCredentialAnswer>;
   mayUseTokens(user: SiteUser): boolean;
   /**
    * Positive results only, under the request's Authorization value, so a hit skips parsing the
@@ -173,7 +189,8 @@ async function resolveToken(
   credential: TokenCredential,
   authorization: string,
   ports: DecisionPorts,
-): Promise<ResolvedToken | 'invalid-token' | 'token-user-mismatch' | 'user-inactive' | 'permission-denied'> {
+  withSiteCredential: boolean,
+): Promise<ResolvedToken | ResolveRefusal> {
   const token = await ports.verifyToken(credential.secret);
   if (token === null) return 'invalid-token';
   const claimed = credential.kind === 'basic-token' ? credential.username : null;
@@ -181,16 +198,34 @@ async function resolveToken(
   if (token.ownerKey === null && claimed !== null && !sameUser(claimed, token.owner)) {
     return 'token-user-mismatch';
   }
-  const user = await ports.lookupOwner(token);
+  let siteAuthorization: string | null = null;
+  let user: SiteUser | null;
+  if (withSiteCredential) {
+    const answer = await ports.siteCredential(token, credential.secret);
+    if (typeof answer === 'string') return answer;
+    siteAuthorization = answer.authorization;
+    // The site's own answer to the PAT proves the owner, their key, groups and active flag.
+    user = answer.owner ?? (await ports.lookupOwner(token));
+  } else {
+    user = await ports.lookupOwner(token);
+  }
   if (user === null || !user.active) return 'user-inactive';
   if (token.ownerKey !== null && user.key !== token.ownerKey) return 'user-inactive';
   if (claimed !== null && !sameUser(claimed, user.username)) return 'token-user-mismatch';
   if (!ports.mayUseTokens(user)) return 'permission-denied';
   if (token.ownerKey === null || !sameUser(token.owner, user.username)) await ports.bindOwner(token, user);
-  const resolved = { token, user, claimed };
+  const resolved: ResolvedToken = { token, user, claimed, siteAuthorization };
   ports.cache.set(authorization, resolved);
   return resolved;
 }
+
+type ResolveRefusal =
+  | 'invalid-token'
+  | 'token-user-mismatch'
+  | 'user-inactive'
+  | 'permission-denied'
+  | 'site-credential-pending'
+  | 'site-credential-refused';
 
 /** What a refusal carries besides its reason: the same for every refusal of one request. */
 interface Refusing {
@@ -251,7 +286,7 @@ function allowResolved(
   ) {
     return refuse(at, 'scope-read-only', user.username);
   }
-  return {
+  const allowed: Decision = {
     decision: 'allow',
     status: 200,
     mode: at.mode,
@@ -267,6 +302,9 @@ function allowResolved(
     },
     owner: user,
   };
+  // Set, not spread: this is the path of every cached token request.
+  if (resolved.siteAuthorization !== null) allowed.siteAuthorization = resolved.siteAuthorization;
+  return allowed;
 }
 
 /** A token not in the cache: ask the store and the site, then decide as for a cached one. */
@@ -278,8 +316,9 @@ async function resolveAndDecide(
   at: Refusing,
 ): Promise<Decision> {
   let resolved: Awaited<ReturnType<typeof resolveToken>>;
+  const withSiteCredential = policy.siteTokens && request.plane !== 'companion';
   try {
-    resolved = await resolveToken(credential, request.authorization[0] as string, ports);
+    resolved = await resolveToken(credential, request.authorization[0] as string, ports, withSiteCredential);
   } catch (err) {
     // The store or the site could not answer: refuse (fail closed), never crash.
     return refuse(at, err instanceof UnavailableError ? err.reason : 'store-unavailable');
@@ -315,6 +354,10 @@ function screen(
     : refuse(at, 'path-not-allowed');
 }
 
+/** A token resolved for the management API alone carries no site PAT: on the site it is resolved again. */
+const servesSite = (known: ResolvedToken, policy: AuthzPolicy) =>
+  !policy.siteTokens || known.siteAuthorization !== null;
+
 /** A positive result for exactly this Authorization value, if one is cached. */
 function cachedToken(authorization: readonly string[], ports: DecisionPorts): ResolvedToken | undefined {
   const value = authorization.length === 1 ? authorization[0] : undefined;
@@ -332,7 +375,10 @@ export function decide(request: AuthzRequest, ports: DecisionPorts): Decision | 
   const onSite = request.plane !== 'companion';
   // A token seen valid moments ago: only the per-request rules are left to check.
   const known = cachedToken(request.authorization, ports);
-  if (known !== undefined && (!onSite || queryCredential(request.path) === null)) {
+  if (
+    known !== undefined &&
+    (!onSite || (queryCredential(request.path) === null && servesSite(known, ports.policy())))
+  ) {
     const policy = ports.policy();
     const clientIp = policy.clientIp(request.peer, request.headers);
     const at: Refusing = { mode: 'token', claimed: known.claimed, clientIp };

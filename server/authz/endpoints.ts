@@ -46,11 +46,14 @@ const FORWARD_AUTH: Protocol = {
       : [],
 };
 
-// Envoy sets the headers `allowed_upstream_headers` lets through and removes the ones named here.
+// Envoy sets the headers `allowed_upstream_headers` lets through and removes the ones named here:
+// the token's Authorization is removed, unless the answer replaces it with the site PAT.
 const EXT_AUTHZ: Protocol = {
   onlyAuthStatuses: false,
   allowHeaders: (decision) =>
-    decision.mode === 'token' ? ['x-envoy-auth-headers-to-remove', 'authorization'] : [],
+    decision.mode === 'token' && decision.siteAuthorization === undefined
+      ? ['x-envoy-auth-headers-to-remove', 'authorization']
+      : [],
 };
 
 // A caller-supplied request id (nginx's $request_id, say) is kept only when it is short and plain,

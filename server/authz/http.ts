@@ -137,10 +137,15 @@ const HEADER_SAFE = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/;
 
 /** An allow whose identity cannot be put in a header becomes a refusal (never a 500 from setHeader). */
 export function headerSafe(decision: Decision): Decision {
-  if (decision.decision !== 'allow' || decision.mode !== 'token' || HEADER_SAFE.test(decision.user ?? '')) {
+  if (
+    decision.decision !== 'allow' ||
+    decision.mode !== 'token' ||
+    decision.siteAuthorization !== undefined ||
+    HEADER_SAFE.test(decision.user ?? '')
+  ) {
     return decision;
   }
-  const { token: _token, ...rest } = decision;
+  const { token: _token, owner: _owner, siteAuthorization: _site, ...rest } = decision;
   return { ...rest, ...denial('username-not-representable') };
 }
 
@@ -163,7 +168,10 @@ export function writeDecision(
     const mode = decision.mode ?? 'session';
     const allow: OutgoingHttpHeader[] = [REQUEST_ID_HEADER, requestId, MODE_HEADER, mode];
     if (mode === 'token' && decision.user !== null) {
-      allow.push(identityHeader, decision.user);
+      // What the site receives: the owner's own site PAT (site-token mode), or their name in the
+      // identity header for a site with a header authenticator (identity-header mode).
+      if (decision.siteAuthorization !== undefined) allow.push('Authorization', decision.siteAuthorization);
+      else allow.push(identityHeader, decision.user);
       allow.push(EXPIRATION_HEADER, decision.token?.expiresAt?.toISOString() ?? 'never');
     }
     if (protocol.allowHeaders) allow.push(...protocol.allowHeaders(decision, headers));

@@ -14,6 +14,7 @@ export interface AuthzSettings {
   passwordBasicAuth: boolean;
   forceReadOnlyScope: boolean;
   auditAuthentications: boolean;
+  siteCredentialMode: 'site-token' | 'identity-header';
 }
 
 /** Settings compiled once per change, so no request parses an address range. */
@@ -25,6 +26,8 @@ export interface AuthzPolicy {
   passwordBasicAuth: boolean;
   forceReadOnlyScope: boolean;
   auditAuthentications: boolean;
+  /** The site gets the owner's sealed site PAT for an allowed token (else an identity header). */
+  siteTokens: boolean;
 }
 
 /** Tokens usually share a handful of allowlists: compile each distinct one once. */
@@ -51,5 +54,6 @@ export function compilePolicy(settings: AuthzSettings): AuthzPolicy {
     passwordBasicAuth: settings.passwordBasicAuth,
     forceReadOnlyScope: settings.forceReadOnlyScope,
     auditAuthentications: settings.auditAuthentications,
+    siteTokens: settings.siteCredentialMode === 'site-token',
   };
 }

@@ -78,6 +78,14 @@ const RULES = {
     'path_not_allowed',
     'API tokens work on the REST API and attachment downloads only, not on web pages.',
   ),
+  'site-credential-pending': forbidden(
+    'site_credential_pending',
+    'This API token works once its owner has opened the site in a browser while logged in.',
+  ),
+  'site-credential-refused': forbidden(
+    'site_credential_refused',
+    'The site no longer accepts its owner’s credential for this token; the owner opening the site renews it.',
+  ),
   'password-auth-disabled': forbidden(
     'password_auth_disabled',
     'Password authentication is switched off for REST calls: use an API token.',

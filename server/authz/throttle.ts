@@ -1,5 +1,6 @@
 import ipaddr from 'ipaddr.js';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { AppError } from '../errors.ts';
 import { canonicalAddress, rememberedAddressParse } from './client-ip.ts';
 
 export interface ThrottleLimits {
@@ -17,9 +18,35 @@ export interface ThrottleOptions {
   /** Told (at most once a minute) that keys are being forgotten to stay within maxKeys. */
   onFull?: (kind: ThrottleKind, maxKeys: number) => void;
   now?: () => number;
+  /** Counters and blocks shared by several companions (server/cluster); in memory when absent. */
+  shared?: SharedThrottleStore;
+  /** Told of each block this process made, so the other companions can refuse at once too. */
+  onBlocked?: (kind: ThrottleKind, key: string, failures: number, msLeft: number) => void;
+  /** Told of each reset, so the other companions drop their copy of the block. */
+  onReset?: (kind: ThrottleKind, key: string) => void;
 }
 
 export type ThrottleKind = 'address' | 'user';
+const KINDS: readonly ThrottleKind[] = ['address', 'user'];
+
+export interface SharedLimiterOptions {
+  keyPrefix: string;
+  points: number;
+  duration: number;
+  blockDuration: number;
+  /** Counts in this process while the shared store does not answer: counting never stops. */
+  insuranceLimiter: RateLimiterMemory;
+}
+
+/** A store of counters several companions share (PostgreSQL or Redis, see server/cluster). */
+export interface SharedThrottleStore {
+  limiter(options: SharedLimiterOptions): RateLimiterAbstract;
+  /** The keys of `keyPrefix` with more than `points` failures now, and when their block ends (ms). */
+  blocked(
+    keyPrefix: string,
+    points: number,
+  ): Promise<Array<{ key: string; failures: number; until: number }>>;
+}
 
 export interface ThrottleEntry {
   kind: ThrottleKind;
@@ -87,12 +114,19 @@ interface Block {
 
 /**
  * Counts failed token attempts per client address and per claimed username with
- * rate-limiter-flexible (memory: each companion counts its own) and remembers who is blocked, so
- * the check on every request is one synchronous map lookup. Only failures consume points: a
- * valid token is never slowed down by its own use.
+ * rate-limiter-flexible (in memory, or in a store the companions share) and remembers who is
+ * blocked, so the check on every request is one synchronous map lookup, and a blocked key costs
+ * the shared store nothing more. Only failures consume points: a valid token is never slowed
+ * down by its own use.
  */
 export class Throttle {
-  readonly #limiters: Record<ThrottleKind, RateLimiterMemory>;
+  readonly #limiters: Record<ThrottleKind, RateLimiterAbstract>;
+  /** The in-memory counters: the limiters themselves, or the shared store's insurance. */
+  readonly #memory: Record<ThrottleKind, RateLimiterMemory>;
+  readonly #limits: Record<ThrottleKind, ThrottleLimits>;
+  readonly #shared: SharedThrottleStore | undefined;
+  readonly #onBlocked: ThrottleOptions['onBlocked'];
+  readonly #onReset: ThrottleOptions['onReset'];
   readonly #blocks = new Map<string, Block>();
   /** The keys each limiter counts, least recently failing first, so the oldest can be forgotten. */
   readonly #counted: Record<ThrottleKind, Map<string, true>> = { address: new Map(), user: new Map() };
@@ -102,17 +136,30 @@ export class Throttle {
   readonly #now: () => number;
 
   constructor(options: ThrottleOptions = {}) {
-    const limiter = (limits: ThrottleLimits, keyPrefix: string) =>
-      new RateLimiterMemory({
-        keyPrefix,
-        points: limits.failures,
-        duration: limits.windowSeconds,
-        blockDuration: limits.blockSeconds,
-      });
-    this.#limiters = {
-      address: limiter(options.perAddress ?? DEFAULT_ADDRESS_LIMITS, 'address'),
-      user: limiter(options.perUser ?? DEFAULT_USER_LIMITS, 'user'),
+    this.#limits = {
+      address: options.perAddress ?? DEFAULT_ADDRESS_LIMITS,
+      user: options.perUser ?? DEFAULT_USER_LIMITS,
     };
+    const limiterOptions = (kind: ThrottleKind) => ({
+      keyPrefix: kind,
+      points: this.#limits[kind].failures,
+      duration: this.#limits[kind].windowSeconds,
+      blockDuration: this.#limits[kind].blockSeconds,
+    });
+    this.#memory = {
+      address: new RateLimiterMemory(limiterOptions('address')),
+      user: new RateLimiterMemory(limiterOptions('user')),
+    };
+    const shared = options.shared;
+    this.#shared = shared;
+    this.#limiters = shared
+      ? {
+          address: shared.limiter({ ...limiterOptions('address'), insuranceLimiter: this.#memory.address }),
+          user: shared.limiter({ ...limiterOptions('user'), insuranceLimiter: this.#memory.user }),
+        }
+      : this.#memory;
+    this.#onBlocked = options.onBlocked;
+    this.#onReset = options.onReset;
     this.#maxKeys = options.maxKeys ?? DEFAULT_MAX_KEYS;
     this.#onFull = options.onFull;
     this.#now = options.now ?? Date.now;
@@ -135,7 +182,7 @@ export class Throttle {
     await Promise.all(consumes);
   }
 
-  /** Everything currently blocked, for the admin API. */
+  /** Everything currently blocked in this process. */
   list(): ThrottleEntry[] {
     const now = this.#now();
     return [...this.#blocks.values()]
@@ -149,8 +196,32 @@ export class Throttle {
   }
 
   /**
-   * Forgets the failures of one address (or IPv6 /64) or user; true when there was something to
-   * forget. An address is forgotten with the rest of its /64.
+   * Everything blocked for every companion, for the admin API: the shared store's blocks, plus
+   * those counted here alone while it did not answer. A 503 when the shared store fails: a
+   * partial list would look like a complete one.
+   */
+  async listAll(): Promise<ThrottleEntry[]> {
+    const shared = this.#shared;
+    if (shared === undefined) return this.list();
+    const found = new Map<string, ThrottleEntry>();
+    for (const kind of KINDS) {
+      const blocked = await shared.blocked(kind, this.#limits[kind].failures).catch(() => {
+        throw new AppError(503, 'throttle_store_unavailable', 'The shared throttle store does not answer.');
+      });
+      for (const { key, failures, until } of blocked) {
+        found.set(`${kind}:${key}`, { kind, key, failures, blockedUntil: new Date(until).toISOString() });
+      }
+    }
+    for (const entry of this.list()) {
+      const id = `${entry.kind}:${entry.key}`;
+      if (!found.has(id)) found.set(id, entry);
+    }
+    return [...found.values()];
+  }
+
+  /**
+   * Forgets the failures of one address (or IPv6 /64) or user, for every companion; true when
+   * there was something to forget. An address is forgotten with the rest of its /64.
    */
   async reset(kind: ThrottleKind, key: string): Promise<boolean> {
     const normalised = kind === 'user' ? key.toLowerCase() : addressKeyOf(key);
@@ -158,7 +229,29 @@ export class Throttle {
     const blocked = this.#blocks.delete(`${kind}:${normalised}`);
     this.#counted[kind].delete(normalised);
     const counted = await this.#limiters[kind].delete(normalised);
-    return blocked || counted;
+    const countedHere = this.#shared ? await this.#memory[kind].delete(normalised) : false;
+    // Told even when nothing was found here: another companion may hold a block of its own.
+    this.#onReset?.(kind, normalised);
+    return blocked || counted || countedHere;
+  }
+
+  /** A block another companion made (server/cluster): refused here too, without counting. */
+  adopt(kind: ThrottleKind, key: string, failures: number, msLeft: number): void {
+    const normalised = kind === 'user' ? key.toLowerCase() : addressKeyOf(key);
+    if (normalised === null || msLeft <= 0) return;
+    const existing = this.#blocks.get(`${kind}:${normalised}`);
+    const until = this.#now() + msLeft;
+    if (existing !== undefined && existing.until >= until) return;
+    this.#block(kind, normalised, failures, until);
+  }
+
+  /** Drops this process's block and count of a key another companion reset (server/cluster). */
+  forget(kind: ThrottleKind, key: string): void {
+    const normalised = kind === 'user' ? key.toLowerCase() : addressKeyOf(key);
+    if (normalised === null) return;
+    this.#blocks.delete(`${kind}:${normalised}`);
+    this.#counted[kind].delete(normalised);
+    void this.#memory[kind].delete(normalised);
   }
 
   #remaining(kind: ThrottleKind, key: string): number {
@@ -175,23 +268,26 @@ export class Throttle {
   }
 
   async #consume(kind: ThrottleKind, key: string): Promise<void> {
+    // A blocked key needs no more counting: a blocked flood never reaches a shared store.
+    if (this.#remaining(kind, key) > 0) return;
     this.#track(kind, key);
     try {
       await this.#limiters[kind].consume(key);
     } catch (rejection) {
       // A rejection is the limiter saying "over the limit now", with the time left.
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
-      const id = `${kind}:${key}`;
-      this.#blocks.delete(id);
-      this.#blocks.set(id, {
-        kind,
-        key,
-        failures: rejection.consumedPoints,
-        until: this.#now() + rejection.msBeforeNext,
-      });
-      // Blocks are bounded like counters: past the limit the oldest block is lifted early.
-      if (this.#blocks.size > 2 * this.#maxKeys) this.#forgetOldest(this.#blocks, () => undefined);
+      if (rejection.msBeforeNext <= 0) return;
+      this.#block(kind, key, rejection.consumedPoints, this.#now() + rejection.msBeforeNext);
+      this.#onBlocked?.(kind, key, rejection.consumedPoints, rejection.msBeforeNext);
     }
+  }
+
+  #block(kind: ThrottleKind, key: string, failures: number, until: number): void {
+    const id = `${kind}:${key}`;
+    this.#blocks.delete(id);
+    this.#blocks.set(id, { kind, key, failures, until });
+    // Blocks are bounded like counters: past the limit the oldest block is lifted early.
+    if (this.#blocks.size > 2 * this.#maxKeys) this.#forgetOldest(this.#blocks, () => undefined);
   }
 
   /** Marks the key as the most recent; past maxKeys the least recent is forgotten by its limiter. */
@@ -200,7 +296,7 @@ export class Throttle {
     counted.delete(key);
     counted.set(key, true);
     if (counted.size <= this.#maxKeys) return;
-    this.#forgetOldest(counted, (oldest) => void this.#limiters[kind].delete(oldest));
+    this.#forgetOldest(counted, (oldest) => void this.#memory[kind].delete(oldest));
     const now = this.#now();
     if (now - this.#lastFullNotice[kind] >= FULL_NOTICE_INTERVAL_MS) {
       this.#lastFullNotice[kind] = now;

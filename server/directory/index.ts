@@ -1,5 +1,6 @@
 import type { Product } from '../config.ts';
 import { siteUnavailable } from '../errors.ts';
+import type { DirectoryObserver, SiteLookup } from '../metrics/observers.ts';
 import { TtlCache } from './cache.ts';
 import { confluenceDirectory } from './confluence.ts';
 import { jiraDirectory } from './jira.ts';
@@ -30,6 +31,26 @@ export interface DirectoryOptions {
   clock?: () => Date;
   // At most 30 s by contract: group and admin changes on the site apply within this time.
   ttlMs?: number;
+  /** Told of every lookup that reached the site (server/metrics). */
+  observer?: DirectoryObserver;
+}
+
+/** `ask`, timed and reported to the observer when there is one. */
+async function observed<T>(
+  observer: DirectoryObserver | undefined,
+  lookup: SiteLookup,
+  ask: () => Promise<T>,
+): Promise<T> {
+  if (observer === undefined) return ask();
+  const started = performance.now();
+  try {
+    const answer = await ask();
+    observer.siteLookup(lookup, (performance.now() - started) / 1000);
+    return answer;
+  } catch (err) {
+    observer.siteLookup(lookup, (performance.now() - started) / 1000, err);
+    throw err;
+  }
 }
 
 // Wraps a product directory with short-lived caches. Credentials are cache keys only as SHA-256
@@ -52,10 +73,10 @@ export function createDirectory(options: DirectoryOptions): Directory {
   const callers = new TtlCache<DirectoryUser>(ttl, clock);
   const users = new TtlCache<DirectoryUser>(ttl, clock);
   // Looked up through the cache under `key` (a name or a user key), positive answers only.
-  const cached = async (key: string, ask: () => Promise<DirectoryUser | null>) => {
+  const cached = async (key: string, lookup: SiteLookup, ask: () => Promise<DirectoryUser | null>) => {
     const hit = users.get(key);
     if (hit) return hit;
-    const user = await ask();
+    const user = await observed(options.observer, lookup, ask);
     if (user) users.set(key, user);
     return user;
   };
@@ -66,14 +87,15 @@ export function createDirectory(options: DirectoryOptions): Directory {
       const key = TtlCache.key('who', credential.cookie ?? '', credential.authorization ?? '');
       const hit = callers.get(key);
       if (hit) return hit;
-      const user = await inner.whoAmI(credential);
+      const user = await observed(options.observer, 'who-am-i', () => inner.whoAmI(credential));
       if (user) callers.set(key, user);
       return user;
     },
     lookupUser: (username) =>
-      cached(TtlCache.key('user', username.toLowerCase()), () => inner.lookupUser(username)),
+      cached(TtlCache.key('user', username.toLowerCase()), 'user', () => inner.lookupUser(username)),
     // User keys are compared exactly, so they are cached exactly (no lower-casing).
-    lookupUserByKey: (key) => cached(TtlCache.key('user-key', key), () => inner.lookupUserByKey(key)),
+    lookupUserByKey: (key) =>
+      cached(TtlCache.key('user-key', key), 'user-key', () => inner.lookupUserByKey(key)),
     searchUsers: (query, limit) => inner.searchUsers(query, limit),
     searchGroups: (query, limit) => inner.searchGroups(query, limit),
     groupExists: (name) => inner.groupExists(name),

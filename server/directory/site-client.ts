@@ -12,6 +12,13 @@ export interface SiteResponse {
 export interface SiteClient {
   readonly siteUrl: string;
   get(path: string, headers?: Record<string, string>): Promise<SiteResponse>;
+  /** A POST with a JSON body, or a DELETE (the site's PAT REST). */
+  send(
+    method: 'POST' | 'DELETE',
+    path: string,
+    headers: Record<string, string>,
+    json?: unknown,
+  ): Promise<SiteResponse>;
 }
 
 export interface SiteClientOptions {
@@ -24,39 +31,51 @@ export function createSiteClient(options: SiteClientOptions): SiteClient {
   const doFetch = options.fetch ?? fetch;
   const timeoutMs = options.timeoutMs ?? 5000;
   const base = options.siteUrl.replace(/\/+$/, '');
+  const call = async (
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    headers: Record<string, string>,
+    json?: unknown,
+  ): Promise<SiteResponse> => {
+    if (!path.startsWith('/rest/')) throw new Error(`site path must start with /rest/: ${path}`);
+    let response: Response;
+    try {
+      response = await doFetch(base + path, {
+        method,
+        headers: {
+          Accept: 'application/json',
+          ...(json === undefined ? {} : { 'Content-Type': 'application/json' }),
+          ...headers,
+        },
+        ...(json === undefined ? {} : { body: JSON.stringify(json) }),
+        // A redirect would mean a login page or another host: treat it as an answer, never follow it.
+        redirect: 'manual',
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (err) {
+      const reason =
+        (err as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : 'connection failed';
+      throw siteUnavailable(`The site at ${base} cannot be reached (${reason}); try again later.`);
+    }
+    if (response.status >= 500) {
+      await response.body?.cancel();
+      throw siteUnavailable(`The site at ${base} answered ${response.status}; try again later.`);
+    }
+    const text = await response.text();
+    let body: unknown = null;
+    if (text && (response.headers.get('content-type') ?? '').includes('json')) {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        throw siteUnavailable(`The site at ${base} sent an unreadable answer to ${path.split('?')[0]}.`);
+      }
+    }
+    return { status: response.status, headers: response.headers, body };
+  };
   return {
     siteUrl: base,
-    async get(path, headers = {}) {
-      if (!path.startsWith('/rest/')) throw new Error(`site path must start with /rest/: ${path}`);
-      let response: Response;
-      try {
-        response = await doFetch(base + path, {
-          method: 'GET',
-          headers: { Accept: 'application/json', ...headers },
-          // A redirect would mean a login page or another host: treat it as an answer, never follow it.
-          redirect: 'manual',
-          signal: AbortSignal.timeout(timeoutMs),
-        });
-      } catch (err) {
-        const reason =
-          (err as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : 'connection failed';
-        throw siteUnavailable(`The site at ${base} cannot be reached (${reason}); try again later.`);
-      }
-      if (response.status >= 500) {
-        await response.body?.cancel();
-        throw siteUnavailable(`The site at ${base} answered ${response.status}; try again later.`);
-      }
-      const text = await response.text();
-      let body: unknown = null;
-      if (text && (response.headers.get('content-type') ?? '').includes('json')) {
-        try {
-          body = JSON.parse(text);
-        } catch {
-          throw siteUnavailable(`The site at ${base} sent an unreadable answer to ${path.split('?')[0]}.`);
-        }
-      }
-      return { status: response.status, headers: response.headers, body };
-    },
+    get: (path, headers = {}) => call('GET', path, headers),
+    send: (method, path, headers, json) => call(method, path, headers, json),
   };
 }
 

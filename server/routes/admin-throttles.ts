@@ -33,7 +33,8 @@ export const adminThrottleRoutes: Route[] = [
     tag: 'Administration',
     summary: 'Client addresses and usernames blocked after repeated failed token attempts',
     output: { status: 200, schema: ThrottleList, description: 'The blocks in force' },
-    handler: ({ deps }) => ({ items: deps.authz.throttle.list() }),
+    // Every companion's blocks: from the shared store when there is one (server/cluster).
+    handler: async ({ deps }) => ({ items: await deps.authz.throttle.listAll() }),
   }),
   route({
     method: 'delete',

@@ -10,6 +10,7 @@ import {
 import { notFound } from '../errors.ts';
 import { auditContextOf, callerOf } from '../middleware/identify.ts';
 import { dateOrUndefined, toApiToken } from './serialize.ts';
+import { siteCredentialStatus } from './site-session.ts';
 import { type Route, route } from './table.ts';
 import { created } from './token-creation.ts';
 
@@ -36,7 +37,8 @@ export const adminTokenRoutes: Route[] = [
         },
         { limit: q.limit, offset: q.offset },
       );
-      return { ...page, items: page.items.map(toApiToken) };
+      const status = await siteCredentialStatus(deps, page.items);
+      return { ...page, items: page.items.map((t) => toApiToken(t, status?.get(t.id))) };
     },
   }),
   // Not guarded as admin: the token service lets holders of create-for-others in too.
@@ -57,7 +59,7 @@ export const adminTokenRoutes: Route[] = [
         body,
         auditContextOf(ctx),
       );
-      return created(ctx, result);
+      return created(deps, ctx, result);
     },
   }),
   route({

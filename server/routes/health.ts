@@ -44,7 +44,14 @@ export const healthRoutes: Route[] = [
       const ready = database === 'ok' && site === 'ok';
       // Answered, not thrown, so the 503 keeps this body rather than the error shape.
       if (!ready) ctx.status = 503;
-      return { status: ready ? 'ok' : 'unavailable', checks: { database, site } } as const;
+      // Reported, not counted against readiness: deaf, the companion still answers right, only
+      // with more database reads (server/cluster/relay.ts); the reason is logged when it is lost.
+      const notifications: Status | undefined =
+        deps.cluster && (deps.cluster.listening ? 'ok' : 'unavailable');
+      return {
+        status: ready ? 'ok' : 'unavailable',
+        checks: { database, site, ...(notifications ? { notifications } : {}) },
+      } as const;
     },
   }),
 ];

@@ -1,6 +1,7 @@
 import { Me } from '../../shared/api.ts';
 import { allowedValidities } from '../../shared/validity.ts';
 import { callerOf } from '../middleware/identify.ts';
+import { provisionInBackground } from './site-session.ts';
 import { type Route, route } from './table.ts';
 
 // Who the site says the caller is, what they may do, and which validities they may pick.
@@ -14,6 +15,7 @@ export const meRoutes: Route[] = [
     output: { status: 200, schema: Me, description: 'The caller' },
     async handler({ deps, ctx }) {
       const caller = callerOf(ctx);
+      provisionInBackground(deps, ctx);
       const settings = await deps.settings.get();
       return {
         username: caller.username,

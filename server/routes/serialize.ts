@@ -1,10 +1,12 @@
 import type { AuditRecord as ApiAuditRecord, Token } from '../../shared/api.ts';
 import type { AuditRecord, TokenRecord } from '../services/types.ts';
+import type { SiteCredentialStatus } from '../site-credentials/site-credential-service.ts';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-// The API shape of a token: never the hash, never the secret.
-export function toApiToken(t: TokenRecord): Token {
+// The API shape of a token: never the hash, never the secret (nor anything of its site credential
+// but how it stands).
+export function toApiToken(t: TokenRecord, siteCredential?: SiteCredentialStatus): Token {
   return {
     id: t.id,
     owner: t.owner,
@@ -17,6 +19,7 @@ export function toApiToken(t: TokenRecord): Token {
     lastUsedIp: t.lastUsedIp,
     createdBy: t.createdBy,
     hint: t.hint,
+    ...(siteCredential === undefined ? {} : { siteCredential }),
   };
 }
 

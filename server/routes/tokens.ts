@@ -8,6 +8,7 @@ import {
 import { notFound } from '../errors.ts';
 import { auditContextOf, callerOf } from '../middleware/identify.ts';
 import { toApiToken } from './serialize.ts';
+import { provisionWithSession, siteCredentialStatus } from './site-session.ts';
 import { type Route, route } from './table.ts';
 import { created } from './token-creation.ts';
 
@@ -22,7 +23,9 @@ export const tokenRoutes: Route[] = [
     summary: "List the caller's tokens",
     output: { status: 200, schema: TokenList, description: 'Tokens, newest first' },
     async handler({ deps, ctx }) {
-      return (await deps.tokens.list(callerOf(ctx))).map(toApiToken);
+      const tokens = await deps.tokens.list(callerOf(ctx));
+      const status = await siteCredentialStatus(deps, tokens);
+      return tokens.map((t) => toApiToken(t, status?.get(t.id)));
     },
   }),
   route({
@@ -35,7 +38,12 @@ export const tokenRoutes: Route[] = [
     input: { body: CreateTokenRequest },
     output: { status: 201, schema: CreateTokenResponse, description: 'The new token and its secret' },
     async handler({ deps, ctx, body }) {
-      return created(ctx, await deps.tokens.createOwn(callerOf(ctx), body, auditContextOf(ctx)));
+      const made = await deps.tokens.createOwn(callerOf(ctx), body, auditContextOf(ctx));
+      // Awaited: the new token is meant to work right away, and this is the owner's session.
+      await provisionWithSession(deps, ctx).catch((err) =>
+        deps.logger.warn({ err }, 'could not provision the caller’s site credential'),
+      );
+      return created(deps, ctx, made);
     },
   }),
   route({

@@ -35,12 +35,32 @@ function safeCell(value: unknown): string {
   return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
 }
 
+/**
+ * Told of records once they are appended (server/audit-mirror/); must not throw or wait.
+ * `committed` is false for a record appended inside a caller's transaction, which may still roll
+ * back after it (the settings save caps tokens after its record): check the store before acting.
+ */
+export type AuditListener = (records: ReadonlyArray<Omit<AuditRecord, 'id'>>, committed: boolean) => void;
+
 export class AuditService {
+  readonly #listeners: AuditListener[] = [];
+
   constructor(private readonly deps: AuditServiceDeps) {}
+
+  /** Calls `listener` with the records appended from now on. */
+  onRecorded(listener: AuditListener): void {
+    this.#listeners.push(listener);
+  }
+
+  #told(records: ReadonlyArray<Omit<AuditRecord, 'id'>>, committed: boolean): void {
+    for (const listener of this.#listeners) listener(records, committed);
+  }
 
   /** Appends a record stamped with the service clock; pass `repos` to join a caller's transaction. */
   async record(entry: NewAuditRecord, repos: Repositories = this.deps.store): Promise<void> {
-    await repos.audit.append(this.#complete(entry, this.deps.clock()));
+    const record = this.#complete(entry, this.deps.clock());
+    await repos.audit.append(record);
+    this.#told([record], repos === this.deps.store);
   }
 
   /**
@@ -48,7 +68,9 @@ export class AuditService {
    * transaction: what the validation plane's batches use.
    */
   async recordMany(entries: ReadonlyArray<NewAuditRecord & { at: Date }>): Promise<void> {
-    await this.deps.store.audit.appendMany(entries.map((entry) => this.#complete(entry, entry.at)));
+    const records = entries.map((entry) => this.#complete(entry, entry.at));
+    await this.deps.store.audit.appendMany(records);
+    this.#told(records, true);
   }
 
   #complete(entry: NewAuditRecord, at: Date): Omit<AuditRecord, 'id'> {

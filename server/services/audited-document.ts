@@ -81,6 +81,11 @@ export class AuditedDocument<T> {
     return this.current.get();
   }
 
+  /** The next get() reads the store (another companion saved the document: server/cluster). */
+  invalidate(): void {
+    this.current.invalidate();
+  }
+
   /**
    * Saves the whole document, audited with before and after, and runs `alongside` in the same
    * transaction: all of it is written, or none. A corrupted stored document may be overwritten

@@ -22,6 +22,11 @@ export class CachedValue<T> {
     return value;
   }
 
+  /** Forgets the value, so the next get() reads it (another companion changed it: server/cluster). */
+  invalidate(): void {
+    this.entry = undefined;
+  }
+
   set(value: T): void {
     this.entry = { value: Promise.resolve(value), until: this.clock().getTime() + this.ttlMs };
   }

@@ -73,6 +73,11 @@ export class PermissionService {
     return this.document.get();
   }
 
+  /** The next get() reads the store (another companion saved the permissions: server/cluster). */
+  invalidate(): void {
+    this.document.invalidate();
+  }
+
   /** What a user holds; site administrators hold everything. */
   async evaluate(subject: PermissionSubject): Promise<PermissionSet> {
     return evaluatePermissions(await this.get(), subject);

@@ -16,6 +16,7 @@ export function defaultSettings(): Settings {
     passwordBasicAuth: true,
     auditAuthentications: false,
     forceReadOnlyScope: false,
+    siteCredentialMode: 'site-token',
   };
 }
 
@@ -44,6 +45,11 @@ export class SettingsService {
 
   get(): Promise<Settings> {
     return this.document.get();
+  }
+
+  /** The next get() reads the store (another companion saved the settings: server/cluster). */
+  invalidate(): void {
+    this.document.invalidate();
   }
 
   /**

@@ -6,6 +6,7 @@ import { generateToken, isTokenShaped, tokenHint } from '../../shared/token.ts';
 import { allowedValidities, expiresAt, isValidityAllowed, type Validity } from '../../shared/validity.ts';
 import type { Directory } from '../directory/index.ts';
 import { badRequest, forbidden, notFound } from '../errors.ts';
+import { publicKeyFor } from '../site-credentials/seal.ts';
 import type { Store } from '../store/index.ts';
 import type { AuditService } from './audit-service.ts';
 import type { ServiceEvents } from './events.ts';
@@ -97,8 +98,12 @@ export class TokenService {
       expiresAt: expires,
       createdBy: ctx.actor.toLowerCase(),
     };
+    // The public half of the key its site credential is sealed to (site-token mode): derived from
+    // the secret while it is at hand, so the owner's PAT can be sealed for it at any later time.
+    const sealingKey = await publicKeyFor(secret, row.id);
     const token = await this.deps.store.transaction(async (repos) => {
       const inserted = await repos.tokens.insert(row);
+      await repos.siteCredentials.setSealingKey(inserted.id, sealingKey);
       await this.deps.audit.record(
         {
           actor: ctx.actor,

@@ -6,12 +6,22 @@ import { AuditStore } from './audit-store.ts';
 import { type ConnectionOptions, connect, toDatabaseConfig } from './connection.ts';
 import { DocumentStore } from './document-store.ts';
 import { migrationSource } from './migrations/index.ts';
+import { SiteCredentialStore } from './site-credential-store.ts';
 import { preparedRead } from './sqlite-reader.ts';
 import { FIND_BY_HASH_SQL, type HashLookup, type TokenRow, TokenStore } from './token-store.ts';
 
 export type { StoredDocument } from './document-store.ts';
+export type { SealedCopy, SiteCredentialRecord, SiteCredentialState } from './site-credential-store.ts';
 export type { NewTokenRow } from './token-store.ts';
-export type { AuditStore, DocumentStore, TokenStore };
+export type { AuditStore, DocumentStore, SiteCredentialStore, TokenStore };
+
+/** What the metrics read of knex's pool (tarn's Pool; `max` is public at run time). */
+interface TarnPool {
+  numUsed(): number;
+  numFree(): number;
+  numPendingAcquires(): number;
+  max: number;
+}
 
 /** The tables, bound either to the pool or to one transaction. */
 export interface Repositories {
@@ -19,6 +29,7 @@ export interface Repositories {
   settings: DocumentStore;
   permissions: DocumentStore;
   audit: AuditStore;
+  siteCredentials: SiteCredentialStore;
 }
 
 export interface Store extends Repositories {
@@ -32,6 +43,8 @@ export interface Store extends Repositories {
   rollback(): Promise<void>;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
+  /** The connection pool as knex's pool (tarn) counts it, for the metrics; undefined once closed. */
+  poolStats(): { used: number; free: number; pending: number; max: number } | undefined;
   close(): Promise<void>;
 }
 
@@ -41,6 +54,7 @@ function repositories(db: Knex | Knex.Transaction, lookupByHash?: HashLookup): R
     settings: new DocumentStore(db, 'settings'),
     permissions: new DocumentStore(db, 'permissions'),
     audit: new AuditStore(db),
+    siteCredentials: new SiteCredentialStore(db),
   };
 }
 
@@ -77,6 +91,12 @@ export function createStore(database: string | DatabaseConfig, options: Connecti
     rollback: () => serialised(db, config, () => db.migrate.rollback(migrations, true)),
     async ping() {
       await db.raw('select 1');
+    },
+    poolStats() {
+      const pool = (db.client as { pool?: TarnPool }).pool;
+      return pool
+        ? { used: pool.numUsed(), free: pool.numFree(), pending: pool.numPendingAcquires(), max: pool.max }
+        : undefined;
     },
     async close() {
       await byHash?.close();

@@ -5,12 +5,14 @@ import * as createTokens from './20261128013000-create-tokens.ts';
 import * as createDocuments from './20261128013100-create-settings-and-permissions.ts';
 import * as createAudit from './20261128013200-create-audit.ts';
 import * as addTokenOwnerKey from './20261201230000-add-token-owner-key.ts';
+import * as createSiteCredentials from './20261202000000-create-site-credentials.ts';
 
 const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261128013000-create-tokens': createTokens,
   '20261128013100-create-settings-and-permissions': createDocuments,
   '20261128013200-create-audit': createAudit,
   '20261201230000-add-token-owner-key': addTokenOwnerKey,
+  '20261202000000-create-site-credentials': createSiteCredentials,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

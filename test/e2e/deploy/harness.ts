@@ -108,6 +108,7 @@ export const settingsFor = (proxyAddress: string): Settings => ({
   passwordBasicAuth: true,
   auditAuthentications: false,
   forceReadOnlyScope: false,
+  siteCredentialMode: 'identity-header',
 });
 
 export interface CompanionOptions {

@@ -32,6 +32,13 @@ export const DEFAULT_SETTINGS = {
   passwordBasicAuth: true,
   auditAuthentications: false,
   forceReadOnlyScope: false,
+  siteCredentialMode: 'site-token',
+} satisfies Settings;
+
+/** The defaults, but the site trusts an identity header (a header authenticator) instead of PATs. */
+export const IDENTITY_HEADER_SETTINGS = {
+  ...DEFAULT_SETTINGS,
+  siteCredentialMode: 'identity-header',
 } satisfies Settings;
 export const DEFAULT_PERMISSIONS = {
   useTokens: { everyone: true, groups: [] },

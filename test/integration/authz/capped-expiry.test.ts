@@ -1,11 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BASE, basic, DATABASES, type Harness, startHarness } from '../api/harness.ts';
+import {
+  BASE,
+  basic,
+  DATABASES,
+  type Harness,
+  IDENTITY_HEADER_SETTINGS,
+  startHarness,
+} from '../api/harness.ts';
 
 // Its own companion: capping changes every long-lived token of the database.
 describe.each(DATABASES)('a capped token expiry on %s', (db) => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness({ db });
+    await h.deps.settings.update(IDENTITY_HEADER_SETTINGS, { actor: 'admin', remoteIp: null });
   });
   afterAll(() => h?.close());
 

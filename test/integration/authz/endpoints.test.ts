@@ -3,7 +3,15 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FAILED_AUDITS_PER_PREFIX } from '../../../server/authz/authz-service.ts';
 import type { Settings } from '../../../server/services/types.ts';
 import { generateToken } from '../../../shared/token.ts';
-import { api, BASE, basic, DATABASES, DEFAULT_SETTINGS, type Harness, startHarness } from '../api/harness.ts';
+import {
+  api,
+  BASE,
+  basic,
+  DATABASES,
+  type Harness,
+  IDENTITY_HEADER_SETTINGS,
+  startHarness,
+} from '../api/harness.ts';
 
 // The plugin endpoint is on for this suite.
 const VALIDATE_SECRET = randomBytes(32).toString('base64url');
@@ -21,7 +29,7 @@ describe.each(DATABASES)('validation endpoints on %s', (db) => {
   let bobSecret: string;
 
   const settings = (patch: Partial<Settings>) =>
-    h.deps.settings.update({ ...DEFAULT_SETTINGS, ...patch }, ctx);
+    h.deps.settings.update({ ...IDENTITY_HEADER_SETTINGS, ...patch }, ctx);
   const nginx = (authorization?: string | string[], method = 'GET', uri = '/rest/api/2/myself') => {
     const req = h.http.get(AUTH_REQUEST).set('X-Original-Method', method).set('X-Original-URI', uri);
     // An array becomes several header lines (Node's setHeader); the typings only admit a string.

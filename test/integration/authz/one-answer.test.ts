@@ -8,8 +8,8 @@ import {
   basic,
   DATABASES,
   DEFAULT_PERMISSIONS,
-  DEFAULT_SETTINGS,
   type Harness,
+  IDENTITY_HEADER_SETTINGS,
   startHarness,
 } from '../api/harness.ts';
 
@@ -80,6 +80,12 @@ describe.each(DATABASES)('one answer on both planes, on %s', (db) => {
     },
     'scope-read-only': { authorization: () => basic('alice', secrets.readOnly), write: true },
     'path-not-allowed': { siteOnly: 'the management API is where tokens are managed' },
+    'site-credential-pending': {
+      siteOnly: 'the management API needs no site credential: a pending token manages its own tokens',
+    },
+    'site-credential-refused': {
+      siteOnly: 'the management API needs no site credential: the owner can still manage their tokens',
+    },
     'password-auth-disabled': {
       authorization: () => basic('carol', 'carol'),
       settings: { passwordBasicAuth: false },
@@ -160,7 +166,7 @@ describe.each(DATABASES)('one answer on both planes, on %s', (db) => {
   });
   afterAll(() => h?.close());
   beforeEach(async () => {
-    await h.deps.settings.update(DEFAULT_SETTINGS, ctx);
+    await h.deps.settings.update(IDENTITY_HEADER_SETTINGS, ctx);
     await h.deps.permissions.update(DEFAULT_PERMISSIONS, ctx, h.deps.directory);
   });
 
@@ -177,7 +183,8 @@ describe.each(DATABASES)('one answer on both planes, on %s', (db) => {
       expect(codeFor(reason)).toMatch(/^[a-z_]+$/);
       return;
     }
-    if (scenario.settings) await h.deps.settings.update({ ...DEFAULT_SETTINGS, ...scenario.settings }, ctx);
+    if (scenario.settings)
+      await h.deps.settings.update({ ...IDENTITY_HEADER_SETTINGS, ...scenario.settings }, ctx);
     await scenario.before?.();
     const status = statusFor(reason);
     const proxy = await site(scenario);

@@ -12,6 +12,7 @@ const changed: Settings = {
   passwordBasicAuth: false,
   auditAuthentications: true,
   forceReadOnlyScope: true,
+  siteCredentialMode: 'identity-header',
 };
 
 describe.each(DATABASES)('SettingsService on $name', ({ open }) => {
@@ -35,6 +36,7 @@ describe.each(DATABASES)('SettingsService on $name', ({ open }) => {
       passwordBasicAuth: true,
       auditAuthentications: false,
       forceReadOnlyScope: false,
+      siteCredentialMode: 'site-token',
     });
   });
 

@@ -17,6 +17,7 @@ const resolved = (id: string): ResolvedToken => ({
   },
   user: { username: 'alice', key: 'JIRAUSER10100', active: true, groups: [], isAdmin: false },
   claimed: 'alice',
+  siteAuthorization: null,
 });
 const settings = {} as Settings;
 

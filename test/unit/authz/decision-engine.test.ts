@@ -79,6 +79,12 @@ const users = new Map<string, SiteUser>([
   ['frank', user('frank', ['developers'], { key: 'key-frank-new' })],
 ]);
 
+// Site-token mode: the owners' site PATs as the sealed store would open them.
+const sitePats = new Map<string, string>([
+  ['t-alice', 'NTk5MTk3NjU0MzIxOmFsaWNlLXNpdGUtcGF0'],
+  ['t-carol', 'refused'],
+]);
+
 const permissions: PermissionsDocument = {
   useTokens: { everyone: false, groups: ['developers'] },
   createOwnTokens: { everyone: true, groups: [] },
@@ -91,6 +97,7 @@ const defaultSettings: AuthzSettings = {
   passwordBasicAuth: true,
   forceReadOnlyScope: false,
   auditAuthentications: false,
+  siteCredentialMode: 'identity-header',
 };
 
 function setup(
@@ -98,7 +105,7 @@ function setup(
   failures: Partial<Pick<DecisionPorts, 'verifyToken' | 'lookupOwner'>> = {},
 ) {
   let clock = NOW;
-  const calls = { verify: 0, lookup: 0, bound: [] as Array<[string, string]> };
+  const calls = { verify: 0, lookup: 0, bound: [] as Array<[string, string]>, unsealed: [] as string[] };
   const cache = new DecisionCache({ clock: () => clock });
   const throttle = new Throttle({
     perAddress: { failures: 3, windowSeconds: 60, blockSeconds: 60 },
@@ -128,6 +135,16 @@ function setup(
       calls.bound.push([facts.id, owner.key]);
     },
     tokenPathAllowed: tokenPaths('jira', ''),
+    siteCredential: async (facts) => {
+      calls.unsealed.push(facts.id);
+      const pat = sitePats.get(facts.id);
+      if (pat === undefined) return 'site-credential-pending';
+      if (pat === 'refused') return 'site-credential-refused';
+      return {
+        authorization: `Bearer ${pat}`,
+        owner: [...users.values()].find((u) => u.key === facts.ownerKey) ?? null,
+      };
+    },
     mayUseTokens: (u) => evaluatePermissions(permissions, u).useTokens,
     cache,
     throttle,
@@ -586,5 +603,52 @@ describe('decide: tokens belong to the owner’s user key', () => {
       status: 403,
       reason: 'user-inactive',
     });
+  });
+});
+
+describe('decide: site-token mode', () => {
+  it('hands the site the owner’s own PAT, not the token or a name header', async () => {
+    const { ask } = setup({ siteCredentialMode: 'site-token' });
+    const answer = await ask([basic('alice', secrets.alice)]);
+    expect(answer).toMatchObject({
+      decision: 'allow',
+      mode: 'token',
+      user: 'Alice',
+      siteAuthorization: 'Bearer NTk5MTk3NjU0MzIxOmFsaWNlLXNpdGUtcGF0',
+    });
+  });
+
+  it('refuses a token whose owner has no site PAT yet, or whose PAT the site refuses', async () => {
+    const { ask } = setup({ siteCredentialMode: 'site-token' });
+    expect(await ask([basic('alice', secrets.aliceReadOnly)])).toMatchObject({
+      status: 403,
+      reason: 'site-credential-pending',
+    });
+    expect(await ask([basic('carol', secrets.carol)])).toMatchObject({
+      status: 403,
+      reason: 'site-credential-refused',
+    });
+  });
+
+  it('a token first resolved for the management API is resolved again for the site', async () => {
+    const { ask, calls } = setup({ siteCredentialMode: 'site-token' });
+    await ask([basic('alice', secrets.alice)], { plane: 'companion', path: '/api/v1/me' });
+    expect(calls.unsealed).toEqual([]);
+    expect(await ask([basic('alice', secrets.alice)])).toMatchObject({
+      siteAuthorization: expect.any(String),
+    });
+    expect(calls.unsealed).toEqual(['t-alice']);
+    // And then answered from the cache, PAT included.
+    expect(await ask([basic('alice', secrets.alice)])).toMatchObject({
+      siteAuthorization: expect.any(String),
+    });
+    expect(calls.unsealed).toEqual(['t-alice']);
+  });
+
+  it('identity-header mode never opens a site credential', async () => {
+    const { ask, calls } = setup();
+    const answer = await ask([basic('alice', secrets.alice)]);
+    expect(answer.siteAuthorization).toBeUndefined();
+    expect(calls.unsealed).toEqual([]);
   });
 });

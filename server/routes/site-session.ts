@@ -1,0 +1,43 @@
+import type { Context } from 'koa';
+import type { CompanionDeps } from '../deps.ts';
+import { callerOf } from '../middleware/identify.ts';
+import type { TokenRecord } from '../services/types.ts';
+import type { ProvisionOutcome, SiteCredentialStatus } from '../site-credentials/site-credential-service.ts';
+
+/*
+ * Site-token mode needs the owner's own site session once, to create their site PAT: whenever a
+ * route sees a caller by their session cookie (the panel's /me on every page load, token
+ * creation), it hands the session to the site-credential service, which does nothing when every
+ * token of the caller is already served.
+ */
+
+async function siteTokenMode(deps: CompanionDeps): Promise<boolean> {
+  return (await deps.settings.get()).siteCredentialMode === 'site-token';
+}
+
+/** Provisions the caller's site PAT with their session; null when there is nothing to do it with. */
+export async function provisionWithSession(
+  deps: CompanionDeps,
+  ctx: Context,
+): Promise<ProvisionOutcome | null> {
+  const caller = callerOf(ctx);
+  const cookie = ctx.get('Cookie');
+  if (caller.via !== 'session' || cookie === '' || !(await siteTokenMode(deps))) return null;
+  return deps.siteCredentials.provision({ username: caller.username, key: caller.key }, { cookie });
+}
+
+/** The same, without making the caller wait (page loads); failures are logged. */
+export function provisionInBackground(deps: CompanionDeps, ctx: Context): void {
+  provisionWithSession(deps, ctx).catch((err) =>
+    deps.logger.warn({ err }, 'could not provision the caller’s site credential'),
+  );
+}
+
+/** How each token stands towards the site, in site-token mode; nothing in identity-header mode. */
+export async function siteCredentialStatus(
+  deps: CompanionDeps,
+  tokens: readonly TokenRecord[],
+): Promise<Map<string, SiteCredentialStatus> | undefined> {
+  if (!(await siteTokenMode(deps))) return undefined;
+  return deps.siteCredentials.statusOf(tokens.map((t) => t.id));
+}
