@@ -30,7 +30,7 @@ export interface AuthzServiceDeps {
   tokens: Pick<TokenService, 'verify' | 'recordUse' | 'bindOwner'>;
   directory: Pick<Directory, 'lookupUser' | 'lookupUserByKey' | 'whoAmI'>;
   /** The owners' sealed site PATs (site-token mode). */
-  siteCredentials: Pick<SiteCredentialService, 'unseal' | 'markRefused' | 'rotateIfDue'>;
+  siteCredentials: Pick<SiteCredentialService, 'unseal' | 'markRefused' | 'rotateIfDue' | 'shareWithPending'>;
   /** Where tokens may be used on the site (server/authz/paths.ts tokenPaths). */
   tokenPathAllowed(target: string): boolean;
   settings: { get(): Promise<Settings> };
@@ -231,9 +231,14 @@ export class AuthzService {
         .catch((err) => logger.error({ err }, 'could not mark a site credential refused'));
       return 'site-credential-refused';
     }
-    siteCredentials
-      .rotateIfDue(owner, unsealed.credential, unsealed.pat)
-      ?.catch((err) => logger.warn({ err }, 'could not rotate a site credential'));
+    // Background work the opened PAT makes possible; neither delays this request.
+    const rotating = siteCredentials.rotateIfDue(owner, unsealed.credential, unsealed.pat);
+    rotating?.catch((err) => logger.warn({ err }, 'could not rotate a site credential'));
+    if (rotating === null) {
+      siteCredentials
+        .shareWithPending(owner, unsealed.credential, unsealed.pat)
+        ?.catch((err) => logger.warn({ err }, 'could not seal a site credential for pending tokens'));
+    }
     return { authorization, owner };
   }
 

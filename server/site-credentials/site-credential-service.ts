@@ -7,6 +7,8 @@ import { type PatCredential, SitePatError, type SitePats } from './site-pats.ts'
 
 /** A site PAT this close to its expiry is replaced by a new one. */
 export const ROTATE_WITHIN_MS = 30 * 24 * 3600 * 1000;
+const SHARE_INTERVAL_MS = 60_000;
+const MAX_REMEMBERED_OWNERS = 10_000;
 
 /** What a token's request can hand the site, or why not. */
 export type Unsealed =
@@ -45,6 +47,8 @@ export class SiteCredentialService {
   readonly #deps: SiteCredentialServiceDeps;
   /** One provisioning per owner at a time: page loads come in bursts. */
   readonly #inFlight = new Map<string, Promise<ProvisionOutcome>>();
+  /** When each owner's pending tokens were last looked for (shareWithPending). */
+  readonly #sharedAt = new Map<string, number>();
 
   constructor(deps: SiteCredentialServiceDeps) {
     this.#deps = deps;
@@ -220,6 +224,42 @@ export class SiteCredentialService {
       this.#inFlight.set(owner.key, running);
     }
     return running;
+  }
+
+  /**
+   * Seals an opened PAT for the owner's tokens that lack a copy (one an administrator made for
+   * them, say), so they work without waiting for the owner's next visit. Sealing needs only the
+   * tokens' public keys. Asked at most once a minute per owner.
+   */
+  shareWithPending(owner: TokenOwner, credential: SiteCredentialRecord, pat: string): Promise<number> | null {
+    const now = this.#deps.clock().getTime();
+    if ((this.#sharedAt.get(owner.key) ?? Number.NEGATIVE_INFINITY) + SHARE_INTERVAL_MS > now) return null;
+    this.#sharedAt.set(owner.key, now);
+    if (this.#sharedAt.size > MAX_REMEMBERED_OWNERS)
+      this.#sharedAt.delete(this.#sharedAt.keys().next().value as string);
+    return (async () => {
+      const { store } = this.#deps;
+      const tokens = (await store.tokens.listByOwner(owner)).filter((t) => live(t, this.#deps.clock()));
+      const ids = tokens.map((t) => t.id);
+      const [keys, covered] = await Promise.all([
+        store.siteCredentials.sealingKeys(ids),
+        store.siteCredentials.tokensWithActive(ids),
+      ]);
+      const lacking = [...keys].filter(([id]) => !covered.has(id));
+      if (lacking.length === 0) return 0;
+      const copies = await Promise.all(
+        lacking.map(async ([tokenId, publicKey]) => ({
+          tokenId,
+          sealed: await seal(publicKey, pat, { tokenId, siteUserKey: credential.ownerKey }),
+        })),
+      );
+      await store.siteCredentials.addSealed(credential.id, copies);
+      this.#deps.logger.info(
+        { event: 'site_credential.shared', owner: owner.username, tokens: copies.length },
+        'the owner’s site credential was sealed for their tokens that had none',
+      );
+      return copies.length;
+    })();
   }
 
   /** After tokens were deleted: their owners' PATs that nobody can open any more go too. */

@@ -99,6 +99,23 @@ describe.each(DATABASES)('site-token mode on %s', (db) => {
       expect(await siteSays(allowed.headers.authorization as string)).toBe('carol');
     });
 
+    it('a token made for someone who already has a site PAT works once any of their tokens is used', async () => {
+      h.sim.state.directory.add('fred', { groups: ['developers'] });
+      const { secret: own } = await createOwn(await h.login('fred'));
+      const made = await h.http
+        .post(api('/admin/users/fred/tokens'))
+        .set('Cookie', await h.login('admin'))
+        .send({ name: 'for fred', validity: 'P1M' })
+        .expect(201);
+      await check(basic('fred', made.body.secret)).expect(403);
+      // fred's script uses his own token: its opened PAT is sealed for the new one too.
+      await check(basic('fred', own)).expect(200);
+      await expect
+        .poll(async () => (await check(basic('fred', made.body.secret))).status, { timeout: 5000 })
+        .toBe(200);
+      expect(managedPats('fred')).toHaveLength(1);
+    });
+
     it('a PAT revoked on the site refuses its tokens until the owner’s next visit renews it', async () => {
       h.sim.state.directory.add('dora', { groups: ['developers'] });
       const cookie = await h.login('dora');
