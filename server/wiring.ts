@@ -150,12 +150,13 @@ export async function wireCompanion(config: Config, overrides: CompanionOverride
       observer: metrics,
       throttle: cluster?.throttle,
     });
-    cluster?.attach({ ...services, authz });
+    cluster?.attach({ ...services, authz, onLag: (ms) => metrics.notificationLag(ms / 1000) });
     hooks.push(() => authz.close());
     metrics.track({
       pool: () => store.poolStats(),
       blocks: () => authz.throttle.list(),
       auditQueued: () => authz.auditQueued,
+      listening: () => cluster?.listening ?? false,
     });
     const deps: CompanionDeps = {
       config,

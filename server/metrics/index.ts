@@ -26,6 +26,8 @@ export interface MetricsSources {
   /** The blocks in force (server/authz/throttle.ts list()). */
   blocks?: () => ReadonlyArray<{ kind: 'address' | 'user' }>;
   auditQueued?: () => number;
+  /** Whether the listen connection is up (server/cluster `listening`). */
+  listening?: () => boolean;
 }
 
 export interface MetricsOptions {
@@ -80,7 +82,6 @@ class PromMetrics implements CompanionMetrics {
   readonly #lookupLatency: Histogram<'lookup'>;
   readonly #lookupErrors: Counter<'kind'>;
   readonly #lag: Histogram | undefined;
-  readonly #listenUp: Gauge | undefined;
 
   constructor(options: MetricsOptions) {
     const registry = new Registry();
@@ -136,10 +137,14 @@ class PromMetrics implements CompanionMetrics {
         buckets: LAG_BUCKETS,
         registers: [registry],
       });
-      this.#listenUp = new Gauge({
+      const sources = () => this.#sources;
+      new Gauge({
         name: `${PREFIX}listen_connection_up`,
         help: '1 while the PostgreSQL listen connection for cross-instance invalidation is up, else 0.',
         registers: [registry],
+        collect() {
+          this.set(sources().listening?.() ? 1 : 0);
+        },
       });
     }
     this.registry = Registry.merge([registry, processMetrics()]);
@@ -176,10 +181,6 @@ class PromMetrics implements CompanionMetrics {
 
   notificationLag(seconds: number): void {
     this.#lag?.observe(Math.max(0, seconds));
-  }
-
-  listenConnection(up: boolean): void {
-    this.#listenUp?.set(up ? 1 : 0);
   }
 
   /** Gauges read from their sources when scraped. */

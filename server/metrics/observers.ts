@@ -31,10 +31,8 @@ export interface DirectoryObserver {
   siteLookup(lookup: SiteLookup, seconds: number, failure?: unknown): void;
 }
 
-/** For the cross-instance invalidation (PostgreSQL LISTEN/NOTIFY). */
+/** For the cross-instance invalidation (PostgreSQL LISTEN/NOTIFY, server/cluster). */
 export interface ClusterObserver {
-  /** Seconds between a change being committed on some instance and it being applied here. */
+  /** Seconds between another instance sending a change and this one hearing it. */
   notificationLag(seconds: number): void;
-  /** Whether this instance's listen connection is up; called on every change of state. */
-  listenConnection(up: boolean): void;
 }

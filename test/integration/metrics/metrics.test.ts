@@ -1,4 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createLogger } from '../../../server/logger.ts';
+import { wireCompanion } from '../../../server/wiring.ts';
 import { generateToken } from '../../../shared/token.ts';
 import {
   api,
@@ -71,6 +73,7 @@ describe.each(DATABASES)('metrics on %s', (db) => {
     }
     // Only a PostgreSQL companion keeps a listen connection for the other instances' changes.
     expect(names.has('api_token_auth_listen_connection_up')).toBe(db === 'postgres');
+    if (db === 'postgres') expect(parseScrape(res.text).value('api_token_auth_listen_connection_up')).toBe(1);
     expect(names.has('api_token_auth_notification_lag_seconds_count')).toBe(db === 'postgres');
     await h.http.post(METRICS).expect(405);
   });
@@ -154,5 +157,40 @@ describe.each(DATABASES)('metrics on %s', (db) => {
     expect(
       moved(before, after, 'api_token_auth_site_lookup_duration_seconds_count', { lookup: 'who-am-i' }),
     ).toBe(1);
+  });
+});
+
+describe('metrics of companions sharing one PostgreSQL database', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ db: 'postgres' });
+  });
+  afterAll(() => h?.close());
+
+  it('times each change heard from another companion, and shows the listen connection up', async () => {
+    const lag = 'api_token_auth_notification_lag_seconds_count';
+    const scrape = async () => parseScrape((await h.http.get(METRICS).expect(200)).text);
+    const before = await scrape();
+    expect(before.value('api_token_auth_listen_connection_up')).toBe(1);
+    // A second companion on the same database, as a second node of the cluster would run it.
+    const other = await wireCompanion(h.deps.config, { logger: createLogger({ level: 'silent' }) });
+    try {
+      await other.deps.settings.update(
+        { ...IDENTITY_HEADER_SETTINGS, forceReadOnlyScope: true },
+        { actor: 'admin', remoteIp: null },
+      );
+      await vi.waitFor(async () => expect((await scrape()).value(lag)).toBe(before.value(lag) + 1), {
+        timeout: 2_000,
+        interval: 50,
+      });
+      const after = await scrape();
+      // Heard within a second, as promised: the whole of it lies in the buckets up to 1 s.
+      expect(
+        after.value('api_token_auth_notification_lag_seconds_bucket', { le: '1' }) -
+          before.value('api_token_auth_notification_lag_seconds_bucket', { le: '1' }),
+      ).toBe(1);
+    } finally {
+      await other.shutdown();
+    }
   });
 });

@@ -113,22 +113,23 @@ describe('companion metrics', () => {
   it('has the notification lag and the listen connection only where there is a listen connection', async () => {
     const alone = createMetrics({ listens: false });
     alone.notificationLag(0.2);
-    alone.listenConnection(true);
+    alone.track({ listening: () => true });
     const aloneScrape = await scrape(alone);
     expect([...aloneScrape.names].filter((n) => /notification|listen/.test(n))).toEqual([]);
 
     const listening = createMetrics({ listens: true });
-    const initially = await scrape(listening);
-    expect(initially.value('api_token_auth_listen_connection_up')).toBe(0);
-    listening.listenConnection(true);
+    // Until the cluster is tracked, nothing listens.
+    expect((await scrape(listening)).value('api_token_auth_listen_connection_up')).toBe(0);
+    let up = true;
+    listening.track({ listening: () => up });
     listening.notificationLag(0.2);
     listening.notificationLag(3);
-    const up = await scrape(listening);
-    expect(up.value('api_token_auth_listen_connection_up')).toBe(1);
-    expect(up.value('api_token_auth_notification_lag_seconds_count')).toBe(2);
-    expect(up.value('api_token_auth_notification_lag_seconds_bucket', { le: '0.25' })).toBe(1);
-    expect(up.value('api_token_auth_notification_lag_seconds_bucket', { le: '5' })).toBe(2);
-    listening.listenConnection(false);
+    const scraped = await scrape(listening);
+    expect(scraped.value('api_token_auth_listen_connection_up')).toBe(1);
+    expect(scraped.value('api_token_auth_notification_lag_seconds_count')).toBe(2);
+    expect(scraped.value('api_token_auth_notification_lag_seconds_bucket', { le: '0.25' })).toBe(1);
+    expect(scraped.value('api_token_auth_notification_lag_seconds_bucket', { le: '5' })).toBe(2);
+    up = false;
     expect((await scrape(listening)).value('api_token_auth_listen_connection_up')).toBe(0);
   });
 });
