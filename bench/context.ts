@@ -132,6 +132,9 @@ async function startShared(ctx: BenchContext): Promise<SharedCompanion> {
       trustedProxies: ['127.0.0.1', ctx.nginxAddress],
       clientIpHeader: 'X-Forwarded-For',
     },
+    // The simulator trusts nginx's identity header: the shipped pattern (X-Forwarded-User).
+    // Only where the settings know the mode (the stock-site work adds it).
+    ...('siteCredentialMode' in settings ? { siteCredentialMode: 'identity-header' } : {}),
   });
   const created = (await api(base, 'POST', '/tokens', basic('alice', 'alice'), {
     name: 'bench',

@@ -198,12 +198,15 @@ export async function startServer(
         metricsServer?.close();
         metricsServer?.closeAllConnections();
         draining = true;
+        // A connection busy at the signal goes idle after its answer (sent keep-alive): close it then.
+        const sweep = setInterval(() => server.closeIdleConnections(), 100);
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();
           // Requests still running after the grace period are cut off rather than block the exit.
           setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
         });
+        clearInterval(sweep);
         await companion.shutdown();
       })();
       return closing;

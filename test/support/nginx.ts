@@ -12,8 +12,8 @@ export const SHIPPED_NGINX_CONF = path.resolve(import.meta.dirname, '../../deplo
 export interface SiteConfigValues {
   /** host:port of the Jira / Confluence upstream. */
   site: string;
-  /** host:port of the companion. */
-  companion: string;
+  /** host:port of the companion; several make an upstream that nginx balances and fails over. */
+  companion: string | string[];
   listen: string;
   /** Source address for connections to the site and the companion (enables the shipped proxy_bind line). */
   bind?: string;
@@ -30,7 +30,8 @@ function replaceOnce(text: string, pattern: RegExp, replacement: string): string
  */
 export function renderSiteConfig(shipped: string, values: SiteConfigValues): string {
   let conf = replaceOnce(shipped, /(upstream atlassian_site \{\s*server )[^;]+;/, `$1${values.site};`);
-  conf = replaceOnce(conf, /(upstream api_token_auth \{\s*server )[^;]+;/, `$1${values.companion};`);
+  const companions = [values.companion].flat().join(';\n    server ');
+  conf = replaceOnce(conf, /(upstream api_token_auth \{\s*server )[^;]+;/, `$1${companions};`);
   conf = replaceOnce(conf, /(\n\s*listen )80;/, `$1${values.listen};`);
   if (values.bind) conf = replaceOnce(conf, /# proxy_bind 192\.0\.2\.10;/, `proxy_bind ${values.bind};`);
   return conf;
