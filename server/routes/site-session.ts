@@ -1,5 +1,6 @@
 import type { Context } from 'koa';
 import type { CompanionDeps } from '../deps.ts';
+import { AppError } from '../errors.ts';
 import { callerOf } from '../middleware/identify.ts';
 import type { TokenRecord } from '../services/types.ts';
 import type { ProvisionOutcome, SiteCredentialStatus } from '../site-credentials/site-credential-service.ts';
@@ -13,6 +14,23 @@ import type { ProvisionOutcome, SiteCredentialStatus } from '../site-credentials
 
 async function siteTokenMode(deps: CompanionDeps): Promise<boolean> {
   return (await deps.settings.get()).siteCredentialMode === 'site-token';
+}
+
+/**
+ * Before a token is made with the owner's session in site-token mode: a site with personal access
+ * tokens switched off could never be handed one, so the token would never work. Refused with a
+ * clear 409 instead, before anything is stored.
+ */
+export async function assertSiteCanTakeTokens(deps: CompanionDeps, ctx: Context): Promise<void> {
+  const caller = callerOf(ctx);
+  const cookie = ctx.get('Cookie');
+  if (caller.via !== 'session' || cookie === '' || !(await siteTokenMode(deps))) return;
+  if (await deps.siteCredentials.sitePatsEnabled({ cookie })) return;
+  throw new AppError(
+    409,
+    'site_tokens_disabled',
+    'The site has personal access tokens switched off, so an API token could never reach it. An administrator can switch them on in the site, or set API Token Authentication to identity-header mode (for a site with a header authenticator).',
+  );
 }
 
 /** Provisions the caller's site PAT with their session; null when there is nothing to do it with. */

@@ -8,7 +8,7 @@ import {
 import { notFound } from '../errors.ts';
 import { auditContextOf, callerOf } from '../middleware/identify.ts';
 import { toApiToken } from './serialize.ts';
-import { provisionWithSession, siteCredentialStatus } from './site-session.ts';
+import { assertSiteCanTakeTokens, provisionWithSession, siteCredentialStatus } from './site-session.ts';
 import { type Route, route } from './table.ts';
 import { created } from './token-creation.ts';
 
@@ -38,6 +38,7 @@ export const tokenRoutes: Route[] = [
     input: { body: CreateTokenRequest },
     output: { status: 201, schema: CreateTokenResponse, description: 'The new token and its secret' },
     async handler({ deps, ctx, body }) {
+      await assertSiteCanTakeTokens(deps, ctx);
       const made = await deps.tokens.createOwn(callerOf(ctx), body, auditContextOf(ctx));
       // Awaited: the new token is meant to work right away, and this is the owner's session.
       await provisionWithSession(deps, ctx).catch((err) =>

@@ -54,6 +54,11 @@ export class SiteCredentialService {
     this.#deps = deps;
   }
 
+  /** Whether the site serves personal access tokens at all (asked with the owner's session). */
+  sitePatsEnabled(session: { cookie: string }): Promise<boolean> {
+    return this.#deps.pats.enabled(session);
+  }
+
   /** Stores a new token's public sealing key (while its secret is at hand, at creation). */
   async register(tokenId: string, secret: string): Promise<void> {
     await this.#deps.store.siteCredentials.setSealingKey(tokenId, await publicKeyFor(secret, tokenId));

@@ -64,12 +64,17 @@ interface CreateAnswer {
 }
 
 export interface SitePats {
+  /** False when the site has personal access tokens switched off (the resource answers 404). */
+  enabled(credential: PatCredential): Promise<boolean>;
   create(credential: PatCredential): Promise<CreatedPat>;
   revoke(siteTokenId: string, credential: PatCredential): Promise<void>;
 }
 
 export function sitePats(site: SiteClient): SitePats {
   return {
+    async enabled(credential) {
+      return (await site.get(PATH, headersFor(credential))).status !== 404;
+    },
     async create(credential) {
       let status = 0;
       for (const days of EXPIRY_DAYS) {

@@ -153,6 +153,24 @@ describe.each(DATABASES)('site-token mode on %s', (db) => {
       await check(basic('eve', secret)).expect(200);
     });
 
+    it('on a site with personal access tokens switched off, creation says so and makes nothing', async () => {
+      const cookie = await h.login('alice');
+      const before = (await h.http.get(api('/tokens')).set('Cookie', cookie)).body.length;
+      h.sim.state.pats.settings.enabled = false;
+      try {
+        const refused = await h.http
+          .post(api('/tokens'))
+          .set('Cookie', cookie)
+          .send({ name: 'ci', validity: 'P1M' })
+          .expect(409);
+        expect(refused.body.error.code).toBe('site_tokens_disabled');
+        expect(refused.body.error.message).toMatch(/identity-header/);
+      } finally {
+        h.sim.state.pats.settings.enabled = true;
+      }
+      expect((await h.http.get(api('/tokens')).set('Cookie', cookie)).body).toHaveLength(before);
+    });
+
     it('a wrong token counts no failed login on the site', async () => {
       const before = h.sim.state.failedLoginCount('alice');
       await check(basic('alice', generateToken())).expect(401);
