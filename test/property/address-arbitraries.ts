@@ -71,7 +71,7 @@ export function insideArb(base: Base, prefix: number): fc.Arbitrary<Base> {
 export const plainText = (address: Base): string =>
   address.family === 4 ? dotted(address.value) : formatAddress({ family: 6, value: address.value, zone: '' });
 
-const dotted = (value: bigint) => [24n, 16n, 8n, 0n].map((s) => String((value >> s) & 0xffn)).join('.');
+const dotted = (value: bigint) => formatAddress({ family: 4, value });
 const groupsOf = (value: bigint) =>
   Array.from({ length: 8 }, (_, i) => Number((value >> BigInt(112 - 16 * i)) & 0xffffn));
 
@@ -189,7 +189,7 @@ export function rangeTextArb(base: Base, prefix: number): fc.Arbitrary<string> {
     {
       weight: base.family === 4 ? 2 : 0,
       arbitrary: fc
-        .tuple(spellV4(base.value), fc.constantFrom(prefix + 96, prefix + 95, 96, 128))
+        .tuple(spellV4(base.value), fc.constantFrom(prefix + 96, prefix + 95, 96, 128, 95, 80))
         .map(([a, p]) => (a.includes(':') ? `${a}/${p}` : `${a}/${prefix}`)),
     },
     {

@@ -10,7 +10,8 @@
 // - "::a.b.c.d" (nothing before the "::") is junk: RFC 4291 reads it as ::a0b:c0d, ipaddr.js as
 //   a.b.c.d, and an address two components read differently must not be used at all.
 // - An IPv4-mapped address (::ffff:a.b.c.d) is that IPv4 address.
-// - A settings entry also refuses any IPv4 tail straight after "::" and a /0 prefix.
+// - A settings entry also refuses any IPv4 tail straight after "::", a /0 prefix, and an
+//   IPv4-mapped network with a prefix below /96.
 
 export type Address = { family: 4; value: bigint } | { family: 6; value: bigint; zone: string };
 export interface Range {
@@ -122,11 +123,10 @@ export function parseRange(text: string): Range | null {
   if (v4 !== null) return { family: 4, network: v4, prefix };
   const address = v6 as Address;
   if (address.family === 4) {
-    // A mapped entry: alone it is that IPv4 address; with a prefix it is an IPv6 range, which
-    // reaches IPv4 addresses only when it lies inside ::ffff:0:0/96.
-    if (prefixText === null) return { family: 4, network: address.value, prefix: 32 };
-    if (prefix >= 96) return { family: 4, network: address.value, prefix: prefix - 96 };
-    return { family: 6, network: (MAPPED_MARK << 32n) | address.value, prefix };
+    // A mapped entry is an IPv4 range written as IPv6: ::ffff:10.0.0.0/104 is 10.0.0.0/8. Below
+    // /96 it would be mostly IPv6 space named by an IPv4 address, which no one means: refused.
+    if (prefix < 96) return null;
+    return { family: 4, network: address.value, prefix: prefixText === null ? 32 : prefix - 96 };
   }
   return { family: 6, network: address.value, prefix };
 }

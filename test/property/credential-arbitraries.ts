@@ -3,6 +3,7 @@
 // tabs, control characters, several headers, oversized values, broken base64 and plain garbage.
 import fc from 'fast-check';
 import {
+  casedArb,
   mistypedArb,
   otherCaseArb,
   type Piece,
@@ -70,10 +71,6 @@ function basicArb(userArb: fc.Arbitrary<Piece>): fc.Arbitrary<Piece> {
     });
 }
 
-const casedArb = (word: string) =>
-  fc
-    .array(fc.boolean(), { minLength: word.length, maxLength: word.length })
-    .map((upper) => [...word].map((c, i) => (upper[i] ? c.toUpperCase() : c)).join(''));
 const OWS = fc.constantFrom('', '', ' ', '\t', '  ', ' \t');
 const SEPARATOR = fc.oneof(
   { weight: 9, arbitrary: fc.constantFrom(' ', ' ', '  ', '\t', ' \t ') },

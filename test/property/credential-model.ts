@@ -107,11 +107,12 @@ export function expectedOutcomes(values: readonly string[]): Expected[] {
 function outcomesOf(value: string): Expected[] {
   const parts = CREDENTIALS.exec(value);
   if (parts === null) return [malformed];
-  const scheme = (parts[1] as string).toLowerCase();
+  const written = parts[1] as string;
+  const scheme = written.toLowerCase();
   const param = parts[2] ?? '';
   if (scheme === 'basic') return param === '' ? [malformed] : basic(param);
   if (scheme === 'bearer') return param === '' ? [malformed] : bearer(param);
-  return otherScheme(scheme, param);
+  return otherScheme(written, param);
 }
 
 /**
@@ -120,10 +121,11 @@ function outcomesOf(value: string): Expected[] {
  * space, or GitHub's habit `token ata_…`. That is a token attempt too: checked or refused, never
  * handed to the site, and the scheme reported never holds it.
  */
-function otherScheme(scheme: string, param: string): Expected[] {
+function otherScheme(written: string, param: string): Expected[] {
   const first = param.split(/[ \t]/)[0] ?? '';
-  if (!/ata_/i.test(scheme) && !looksLikeToken(first)) return [{ kind: 'other-scheme', scheme }];
-  const tokens = [scheme, first].filter((text) => isToken(text));
+  if (!/ata_/i.test(written) && !looksLikeToken(first))
+    return [{ kind: 'other-scheme', scheme: written.toLowerCase() }];
+  const tokens = [written, first].filter((text) => isToken(text));
   const allowed: Expected[] = [malformed];
   if (tokens.length > 0) allowed.push({ kind: 'token', secrets: tokens, username: null, scheme: 'bearer' });
   return allowed;

@@ -17,6 +17,7 @@ import {
   expectedOutcomes,
   isToken,
   looksLikeToken,
+  MAX_LENGTH,
   modelAuthorizationValues,
 } from './credential-model.ts';
 import { ok, type PropertyDefinition, show, type Verdict, verdict } from './property-kit.ts';
@@ -76,7 +77,7 @@ function safety(values: readonly string[], result: Credential, planted: readonly
   if (result.kind === 'basic-password' && tokenish(result.username)) {
     return 'a password whose user name looks like a token';
   }
-  const unusable = values.length > 1 || values.some((v) => v.length > 8192 || CONTROL.test(v));
+  const unusable = values.length > 1 || values.some((v) => v.length > MAX_LENGTH || CONTROL.test(v));
   if (unusable && result.kind !== 'malformed')
     return 'several, oversized or control-character headers not refused';
   return null;

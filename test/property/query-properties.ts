@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { type Credential, queryCredential } from '../../server/authz/credentials.ts';
 import { CONTROL, looksLikeToken } from './credential-model.ts';
 import { ok, type PropertyDefinition, show, verdict } from './property-kit.ts';
-import { mistypedArb, otherCaseArb, tokenArb } from './secret-arbitraries.ts';
+import { casedArb, mistypedArb, otherCaseArb, tokenArb } from './secret-arbitraries.ts';
 
 type Expected = { kind: 'none' } | { kind: 'malformed' } | { kind: 'basic-password'; username: string };
 
@@ -56,10 +56,6 @@ const obfuscateArb = (text: string) =>
       })
       .join(''),
   );
-const casedArb = (text: string) =>
-  fc
-    .array(fc.boolean(), { minLength: text.length, maxLength: text.length })
-    .map((upper) => [...text].map((c, i) => (upper[i] ? c.toUpperCase() : c)).join(''));
 
 const nameArb = fc.oneof(
   { weight: 6, arbitrary: fc.constantFrom('os_username', 'os_password') },

@@ -10,6 +10,12 @@ export interface Piece {
   planted: string[];
 }
 
+/** A word in any mix of letter case: `bEaReR`, `AUTHORIZATION`, `OS_Username`. */
+export const casedArb = (word: string): fc.Arbitrary<string> =>
+  fc
+    .array(fc.boolean(), { minLength: word.length, maxLength: word.length })
+    .map((upper) => [...word].map((c, i) => (upper[i] ? c.toUpperCase() : c)).join(''));
+
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 export const piece = (text: string, planted: string[] = []): Piece => ({ text, planted });
 
