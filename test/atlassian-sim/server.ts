@@ -3,7 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import Koa from 'koa';
+import { registerApplinksRest } from './applinks-rest.ts';
 import { assetMiddleware } from './assets.ts';
+import { registerAuditRest } from './audit-rest.ts';
 import { authenticate } from './auth.ts';
 import { registerConfluence } from './confluence/index.ts';
 import type { FlavourName, Product } from './flavours.ts';
@@ -15,6 +17,7 @@ import { registerPatRest } from './pat-rest.ts';
 import type { PatSettings } from './pats.ts';
 import { xsrfProtection } from './rest-util.ts';
 import type { RequestIdentity, SimContext, Site } from './site.ts';
+import { setSiteClock, siteDateHeader } from './site-clock.ts';
 import { SimState } from './state.ts';
 import { trustedProxyMatcher } from './trusted-proxies.ts';
 
@@ -35,7 +38,7 @@ export interface SimulatorOptions {
   identityHeader?: string;
   /** The PAT plugin's JVM properties (default: the plugin's defaults, 10 per user, 365 days, 40 characters). */
   pats?: Partial<PatSettings>;
-  /** The clock of PAT creation, expiry and pruning, so tests can move time. */
+  /** The site's clock: PAT creation, expiry and pruning, and the `Date` header, so tests can move time. */
   now?: () => Date;
 }
 
@@ -102,8 +105,11 @@ export function createSimulatorApp(site: Site): Koa {
   const router = new Router<RequestIdentity>();
   registerImages(router);
   registerPatRest(router, site);
+  registerAuditRest(router, site);
+  registerApplinksRest(router, site);
   if (site.flavour.product === 'jira') registerJira(router, site);
   else registerConfluence(router, site);
+  app.use(siteDateHeader(site.state));
   app.use(contextPathMiddleware(site.contextPath));
   app.use(assetMiddleware(site.flavour));
   app.use(requestLog(site));
@@ -131,6 +137,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     identityHeader: options.identityHeader ?? 'X-Forwarded-User',
     secret: randomBytes(16).toString('hex'),
   };
+  if (options.now) setSiteClock(site.state, options.now);
   const app = createSimulatorApp(site);
   const host = options.host ?? '127.0.0.1';
   const server = app.listen(options.port ?? 0, host);
