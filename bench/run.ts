@@ -14,6 +14,7 @@ import { engineCases } from './engine.ts';
 import type { CaseResult } from './load.ts';
 import { ROOT } from './processes.ts';
 import { proxyCases } from './proxy.ts';
+import { revocationCases } from './revocation.ts';
 
 const GROUPS: Record<string, (ctx: BenchContext) => Promise<GroupReport>> = {
   engine: engineCases,
@@ -32,6 +33,7 @@ const GROUPS: Record<string, (ctx: BenchContext) => Promise<GroupReport>> = {
       step: ctx.step,
     });
   },
+  revocation: revocationCases,
 };
 
 const RESULTS = path.join(ROOT, 'bench/results/latest.json');
