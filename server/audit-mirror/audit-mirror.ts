@@ -52,6 +52,7 @@ export class AuditMirror {
   #running: Promise<void> | undefined;
   #failures = 0;
   #dropped = 0;
+  #droppedTotal = 0;
   #lastDropNotice = Number.NEGATIVE_INFINITY;
   #dropTimer: unknown;
   #delivered = 0;
@@ -81,6 +82,11 @@ export class AuditMirror {
   /** Local records the site has accepted so far (an authentication summary counts all it sums up). */
   get delivered(): number {
     return this.#delivered;
+  }
+
+  /** Records dropped since start because the queue was full (for metrics). */
+  get droppedTotal(): number {
+    return this.#droppedTotal;
   }
 
   /** The AuditService listener: never throws, never waits. */
@@ -250,6 +256,7 @@ export class AuditMirror {
 
   #drop(n: number): void {
     this.#dropped += n;
+    this.#droppedTotal += n;
     this.#noticeDrops(false);
   }
 

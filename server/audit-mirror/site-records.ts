@@ -36,7 +36,13 @@ const MAX_LISTED_USERS = 20;
 
 const text = (value: unknown): string => {
   const s =
-    value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+    value === null || value === undefined
+      ? ''
+      : typeof value === 'string'
+        ? value
+        : value instanceof Date
+          ? value.toISOString()
+          : JSON.stringify(value);
   return s.length > MAX_VALUE ? `${s.slice(0, MAX_VALUE - 1)}…` : s;
 };
 

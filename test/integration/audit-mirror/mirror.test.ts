@@ -52,7 +52,10 @@ describe('audit records mirrored into Confluence audit log', () => {
       sysAdmin: false,
       affectedObject: { name: 'alice', objectType: 'User' },
       associatedObjects: [{ name: 'ci', objectType: 'API token' }],
-      changedValues: expect.arrayContaining([{ name: 'scope', oldValue: '', newValue: 'read-only' }]),
+      changedValues: expect.arrayContaining([
+        { name: 'scope', oldValue: '', newValue: 'read-only' },
+        { name: 'expiresAt', oldValue: '', newValue: res.body.token.expiresAt },
+      ]),
     });
     expect(typeof records[0]?.body.creationDate).toBe('number');
     // The local audit stays the source of truth: both records are there too.
@@ -176,6 +179,7 @@ describe('delivery', () => {
     const notices = lines.filter((l) => l.event === 'audit_mirror.dropped');
     expect(notices.every((l) => l.level === 50 && l.maxQueued === 3)).toBe(true);
     expect(notices.reduce((n, l) => n + (l.dropped as number), 0)).toBe(2);
+    expect(mirror.droppedTotal).toBe(2);
   });
 
   it('one round: a POST per management record, one for all the authentications, in order', async () => {

@@ -1,8 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { chmodSync } from 'node:fs';
 import { createServer } from 'node:net';
+import knex from 'knex';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../../server/cli.ts';
+import { createStore } from '../../../server/store/index.ts';
+import { createTestDatabase } from '../api/harness.ts';
 import { type SetUp, type SetUpOptions, setUp } from './harness.ts';
 
 // `api-token-auth doctor` against a set-up an operator could have: every broken one fails the
@@ -159,16 +163,58 @@ describe('a broken set-up fails the right check, with its fix', () => {
       detail: `there is no database at ${s.databaseFile}`,
       fix: 'run api-token-auth migrate (with the same ATA_DATABASE_URL)',
     });
-    const { createStore } = await import('../../../server/store/index.ts');
     const store = createStore(`sqlite://${s.databaseFile}`);
     await store.ping();
     await store.close();
     const empty = await s.checks();
     expect(failed(empty.byId)).toEqual(['database']);
     expect(empty.byId.database?.detail).toMatch(
-      /: 5 of 5 migrations not applied \(20261128013000-create-tokens, /,
+      /: (\d+) of \1 migrations not applied \(20261128013000-create-tokens, /,
     );
     expect(empty.byId.database?.fix).toBe('run api-token-auth migrate (with the same ATA_DATABASE_URL)');
+  });
+
+  it('the database was migrated by a newer version', async () => {
+    const s = await start();
+    const db = knex({ client: 'sqlite3', connection: { filename: s.databaseFile }, useNullAsDefault: true });
+    await db('knex_migrations').insert({
+      name: '29990101000000-from-the-future',
+      batch: 9,
+      migration_time: new Date(),
+    });
+    await db.destroy();
+    const { byId } = await s.checks();
+    expect(failed(byId)).toEqual(['database']);
+    expect(byId.database).toMatchObject({
+      detail: expect.stringContaining(
+        'was migrated by a newer api-token-auth (unknown migrations: 29990101000000-from-the-future)',
+      ),
+      fix: 'run the newer version again, or roll the database back with it (api-token-auth migrate --rollback)',
+    });
+  });
+
+  it('PostgreSQL: a fresh database is not migrated; once migrated, it is', async () => {
+    const pg = await createTestDatabase('postgres');
+    try {
+      const s = await start({
+        migrate: false,
+        env: { ATA_DATABASE_URL: pg.url, ATA_SECRET: randomBytes(32).toString('base64url') },
+      });
+      const fresh = await s.checks();
+      expect(failed(fresh.byId)).toEqual(['database']);
+      expect(fresh.byId.database?.detail).toMatch(/^PostgreSQL: (\d+) of \1 migrations not applied/);
+      expect(fresh.byId['key-file']?.detail).toBe('from ATA_SECRET (no key file)');
+      const store = createStore(pg.url);
+      await store.migrate();
+      await store.close();
+      const migrated = await s.checks();
+      expect(migrated.code).toBe(0);
+      expect(migrated.byId.database?.detail).toMatch(/^PostgreSQL: all \d+ migrations applied$/);
+    } finally {
+      await current?.close();
+      current = undefined;
+      await pg.drop();
+    }
   });
 
   it('the key file is readable by others', async () => {
