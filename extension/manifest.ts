@@ -38,7 +38,7 @@ export function buildManifest({ target, version, sites }: ManifestOptions): Mani
   if (hostPermissions.length > 0) manifest.host_permissions = hostPermissions;
   if (sites.length > 0) {
     manifest.content_scripts = [
-      { matches: [...new Set(sites.map(siteMatchPattern))], js: [CONTENT_SCRIPT], run_at: 'document_idle' },
+      { matches: [...new Set(sites.map(siteMatchPattern))], js: [CONTENT_SCRIPT], run_at: 'document_end' },
     ];
   }
   if (target === 'chrome') {

@@ -26,7 +26,7 @@ export async function syncContentScripts(sites: SiteConfig[]): Promise<string[]>
         id: SCRIPT_ID,
         js: [contentScript],
         matches: [...new Set(dynamic.map((s) => siteMatchPattern(s.siteUrl)))],
-        runAt: 'document_idle',
+        runAt: 'document_end',
         persistAcrossSessions: true,
       },
     ]);

@@ -24,8 +24,8 @@ export interface ContentContext {
 
 /**
  * Whether the user menu offers the token panel: when the person may use it, and also when the
- * companion cannot answer right now (unreachable or 5xx), so the panel can say so where the
- * person looks instead of the item silently vanishing.
+ * companion cannot answer right now (unreachable or 5xx, or not yet: status 0 `pending`), so
+ * the panel can say so where the person looks instead of the item silently vanishing.
  */
 export function offersTokenPanel({ me, meError }: Pick<ContentContext, 'me' | 'meError'>): boolean {
   if (me) return mayUseTokenPanel(me);

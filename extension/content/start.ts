@@ -4,8 +4,9 @@
 // - the site comes from the built-in list, the person's list and the last policy seen (all
 //   fast); the policy itself (Chromium's first storage.managed.get() takes about 2.8 s) is only
 //   awaited on a page none of those know;
-// - the features run at once with the last answer `/me` gave for this site and user, and run
-//   again, with the fresh answer, only if it changes which features apply.
+// - the features run at once with the last answer `/me` gave for this site and user (or, with
+//   none, as if the companion could not answer yet), and the fresh answer then starts or stops
+//   only the features whose applying it changes.
 import type { Me } from '../api-types.ts';
 import { CompanionClient, CompanionError, type Transport } from '../companion-client.ts';
 import { endpoints } from '../panels/endpoints.ts';
@@ -15,9 +16,9 @@ import { type ContentContext, type Feature, type FeatureOutcome, runFeatures } f
 import { product, remoteUser } from './page-detect.ts';
 
 /**
- * On <html>: `starting`, then `cached` once the features ran with the last known answer, and
- * `ready` once they agree with `/me`'s fresh answer (or `not-a-site`). It also stops a second
- * injection of the script running twice.
+ * On <html>: `starting`, then `cached` once the features ran with the last known answer (or
+ * `provisional` without one), and `ready` once they agree with `/me`'s fresh answer (or
+ * `not-a-site`). It also stops a second injection of the script running twice.
  */
 export const READY_ATTRIBUTE = 'data-api-token-auth';
 
@@ -66,8 +67,54 @@ async function remember(env: StartEnv, site: SiteConfig, user: string | null, an
   }
 }
 
-/** Which features apply to a context: the features run again only when this changes. */
-const included = (features: Feature[], ctx: ContentContext) => features.map((f) => f.include(ctx)).join();
+/** Before `/me` answers, for a logged-in person with no last known answer: see offersTokenPanel. */
+export const PENDING = (): CompanionError =>
+  new CompanionError(0, 'pending', 'The API Token Authentication server has not answered yet');
+
+function wants(feature: Feature, ctx: ContentContext): boolean {
+  try {
+    return feature.include(ctx);
+  } catch (error) {
+    console.error(`[api-token-auth:${feature.name}]`, error);
+    return false;
+  }
+}
+
+/**
+ * Runs each feature while it applies: a new answer starts the features it newly includes, stops
+ * (aborts) the ones it no longer does, and hands itself to the others, which keep running (an
+ * open panel is not torn down because `/me` answered).
+ */
+function featureRunner(features: Feature[], base: Omit<ContentContext, 'me' | 'meError' | 'signal'>) {
+  const running = new Map<Feature, { ctx: ContentContext; controller: AbortController }>();
+  const outcomes = new Map<Feature, FeatureOutcome>();
+  return {
+    async apply(answer: Answer): Promise<FeatureOutcome[]> {
+      const started: Promise<void>[] = [];
+      for (const feature of features) {
+        const current = running.get(feature);
+        const controller = current?.controller ?? new AbortController();
+        const ctx: ContentContext = { ...base, ...answer, signal: controller.signal };
+        const wanted = wants(feature, ctx);
+        if (current && wanted) Object.assign(current.ctx, answer);
+        else if (current) {
+          current.controller.abort();
+          running.delete(feature);
+          outcomes.set(feature, { name: feature.name, state: 'skipped' });
+        } else if (wanted) {
+          running.set(feature, { ctx, controller });
+          started.push(
+            runFeatures([feature], ctx).then(([outcome]) => {
+              if (outcome) outcomes.set(feature, outcome);
+            }),
+          );
+        } else outcomes.set(feature, { name: feature.name, state: 'skipped' });
+      }
+      await Promise.all(started);
+      return features.map((f) => outcomes.get(f) ?? { name: f.name, state: 'skipped' });
+    },
+  };
+}
 
 export async function start(features: Feature[], env: StartEnv): Promise<FeatureOutcome[]> {
   const { doc } = env;
@@ -84,24 +131,24 @@ export async function start(features: Feature[], env: StartEnv): Promise<Feature
   const client = new CompanionClient(env.transportFor(site));
   const user = remoteUser(doc);
   const asked = askMe(client, user);
-  const base = { doc, product: which, siteUrl: site.siteUrl, client, local: env.local, now: env.now };
-  const runWith = async (answer: Answer) => {
-    const controller = new AbortController();
-    const ctx: ContentContext = { ...base, ...answer, signal: controller.signal };
-    return { ctx, controller, key: included(features, ctx), outcomes: await runFeatures(features, ctx) };
-  };
-  const cached = user ? await readLastKnownMe(env.local, site.siteUrl, user).catch(() => null) : null;
-  let run = cached ? await runWith({ me: cached, meError: null }) : null;
-  if (run) html.setAttribute(READY_ATTRIBUTE, 'cached');
+  const runner = featureRunner(features, {
+    doc,
+    product: which,
+    siteUrl: site.siteUrl,
+    client,
+    local: env.local,
+    now: env.now,
+  });
+  if (user) {
+    const cached = await readLastKnownMe(env.local, site.siteUrl, user).catch(() => null);
+    // No last answer (a fresh profile): the menu item as for a companion that cannot answer yet,
+    // taken away again if `/me` says it does not apply.
+    await runner.apply(cached ? { me: cached, meError: null } : { me: null, meError: PENDING() });
+    html.setAttribute(READY_ATTRIBUTE, cached ? 'cached' : 'provisional');
+  }
   const answer = await asked;
   void remember(env, site, user, answer);
-  if (run && run.key === included(features, { ...run.ctx, ...answer })) {
-    // Same features: they keep running; what they read later (panels) is the fresh answer.
-    Object.assign(run.ctx, answer);
-  } else {
-    run?.controller.abort();
-    run = await runWith(answer);
-  }
+  const outcomes = await runner.apply(answer);
   html.setAttribute(READY_ATTRIBUTE, 'ready');
-  return run.outcomes;
+  return outcomes;
 }

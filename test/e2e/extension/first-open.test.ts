@@ -1,8 +1,9 @@
 // The menu item on the first page after the browser starts, in a fresh Chromium profile: the
 // menu is opened right after DOMContentLoaded and the item must be in it while it is open.
 // How long after the opening the item appeared is recorded (printed), never asserted: speed
-// targets are benchmarks. Before issue 13 this took 2.3-2.9 s (Chromium's first
-// storage.managed.get(), awaited before anything else); the figures of this run are printed.
+// targets are benchmarks. Before issue 13 it appeared 2.3-2.9 s after the opening (Chromium's
+// first storage.managed.get(), awaited before anything else); a fresh profile has no last
+// known /me answer, so the item is there provisionally from the content script's start.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,13 +45,16 @@ afterAll(async () => {
  * says it is open and when our item is in the document.
  */
 function watchMenu({ trigger, item }: { trigger: string; item: string }) {
-  const times: { opened?: number; item?: number } = {};
+  const times: { opened?: number; item?: number; starting?: number; ready?: number } = {};
   (window as unknown as { ataTimes: typeof times }).ataTimes = times;
   new MutationObserver(() => {
     const now = performance.now();
     if (times.opened === undefined && document.querySelector(`${trigger}[aria-expanded="true"]`))
       times.opened = now;
     if (times.item === undefined && document.querySelector(item)) times.item = now;
+    const state = document.documentElement.getAttribute('data-api-token-auth');
+    if (times.starting === undefined && state) times.starting = now;
+    if (times.ready === undefined && state === 'ready') times.ready = now;
   }).observe(document, { subtree: true, childList: true, attributes: true });
 }
 
@@ -81,7 +85,8 @@ describe.each(['jira9', 'confluence8'])('the first page after the browser starts
       });
       figures.push(
         `${name}: DOMContentLoaded ${nav.domContentLoaded.toFixed(0)} ms, menu open ${times.opened?.toFixed(0)} ms, ` +
-          `item ${times.item?.toFixed(0)} ms after navigation; item ${Math.max(0, (times.item ?? 0) - (times.opened ?? 0)).toFixed(0)} ms after opening`,
+          `item ${times.item?.toFixed(0)} ms after navigation; item ${Math.max(0, (times.item ?? 0) - (times.opened ?? 0)).toFixed(0)} ms after opening ` +
+          `(content script started ${times.starting?.toFixed(0)} ms, ready ${times.ready?.toFixed(0)} ms)`,
       );
       await page.locator('html[data-api-token-auth="ready"]').waitFor({ state: 'attached' });
     } finally {

@@ -67,7 +67,7 @@ describe('the extension build', () => {
             'https://wiki.example.com/confluence/*',
             'http://localhost/jira/*',
           ],
-          run_at: 'document_idle',
+          run_at: 'document_end',
         },
       ]);
       expect(existsSync(join(d, 'content', 'index.js'))).toBe(true);

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Me } from '../../../extension/api-types.ts';
 import type { CompanionResponse } from '../../../extension/background/messages.ts';
+import type { Feature } from '../../../extension/content/feature.ts';
 import adminLinks from '../../../extension/content/features/admin-links.ts';
 import jiraUserMenu, { JIRA_USER_ITEM_ID } from '../../../extension/content/features/jira-user-menu.ts';
 import { READY_ATTRIBUTE, type StartEnv, start } from '../../../extension/content/start.ts';
@@ -131,19 +132,58 @@ describe('the content script’s start', () => {
     expect(item(doc)).not.toBeNull();
   });
 
-  it('without a last known answer waits for /me, then remembers it', async () => {
+  it('without a last known answer shows the item at once, as for a companion that has not answered, then remembers /me', async () => {
     const doc = page();
     const local = memoryArea();
     const server = companion();
     const started = start([jiraUserMenu], env(doc, local, server));
-    await until(() => server.paths.length > 0);
+    await until(() => state(doc) === 'provisional');
     expect(server.paths).toEqual(['/api/v1/me']);
-    expect(item(doc)).toBeNull();
+    expect(item(doc)).not.toBeNull();
     server.reply(200, me());
     await started;
     expect(item(doc)).not.toBeNull();
     await until(() => LAST in local.items);
     expect((await readLastKnownMe(local, SITE, 'alice'))?.username).toBe('alice');
+  });
+
+  it('takes the provisional item away when /me refuses', async () => {
+    const doc = page();
+    const server = companion();
+    const started = start([jiraUserMenu], env(doc, memoryArea(), server));
+    await until(() => state(doc) === 'provisional');
+    expect(item(doc)).not.toBeNull();
+    server.reply(200, refused);
+    await started;
+    expect(item(doc)).toBeNull();
+  });
+
+  it('keeps a feature that still applies running when /me answers, and starts the ones that now apply', async () => {
+    const doc = page();
+    const events: string[] = [];
+    const steady: Feature = {
+      name: 'steady',
+      include: () => true,
+      init: ({ me, signal }) => {
+        events.push(`steady init ${me?.displayName ?? 'none'}`);
+        signal.addEventListener('abort', () => events.push('steady aborted'));
+      },
+    };
+    const adminOnly: Feature = {
+      name: 'admin-only',
+      include: ({ me }) => me?.isAdmin === true,
+      init: () => void events.push('admin-only init'),
+    };
+    const server = companion();
+    const started = start([steady, adminOnly], env(doc, memoryArea(), server));
+    await until(() => state(doc) === 'provisional');
+    server.reply(200, me({ isAdmin: true }));
+    const outcomes = await started;
+    expect(events).toEqual(['steady init none', 'admin-only init']);
+    expect(outcomes.map((o) => [o.name, o.state])).toEqual([
+      ['steady', 'ran'],
+      ['admin-only', 'ran'],
+    ]);
   });
 
   it('never shows another user’s last known answer', async () => {
