@@ -12,6 +12,8 @@ const key = (op: { method: string; path: string }) => `${op.method} ${op.path}`;
 
 describe.each(DATABASES)('documentation and health on %s', (db) => {
   let h: Harness;
+  // PostgreSQL: the companion also says whether it hears the others' changes (server/cluster).
+  const listening = db === 'postgres' ? { notifications: 'ok' } : {};
   beforeAll(async () => {
     h = await startHarness({ db });
   });
@@ -78,7 +80,7 @@ describe.each(DATABASES)('documentation and health on %s', (db) => {
   it('answers healthz and readyz under the base path only', async () => {
     expect((await h.http.get(`${BASE}/healthz`).expect(200)).body).toEqual({ status: 'ok' });
     const ready = await h.http.get(`${BASE}/readyz`).expect(200);
-    expect(ready.body).toEqual({ status: 'ok', checks: { database: 'ok', site: 'ok' } });
+    expect(ready.body).toEqual({ status: 'ok', checks: { database: 'ok', site: 'ok', ...listening } });
     const outside = await h.http.get('/healthz').expect(404);
     expect(outside.body.error.code).toBe('not_found');
   });
@@ -86,7 +88,10 @@ describe.each(DATABASES)('documentation and health on %s', (db) => {
   it('says only ok or unavailable per readiness check; why goes to the log', async () => {
     await h.stopSite();
     const res = await h.http.get(`${BASE}/readyz`).expect(503);
-    expect(res.body).toEqual({ status: 'unavailable', checks: { database: 'ok', site: 'unavailable' } });
+    expect(res.body).toEqual({
+      status: 'unavailable',
+      checks: { database: 'ok', site: 'unavailable', ...listening },
+    });
     expect(res.text).not.toContain(h.sim.baseUrl);
     expect(res.text).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|fetch failed/);
     const logged = h.logs.map((l) => JSON.parse(l)).find((l) => l.check === 'site');
@@ -99,7 +104,7 @@ describe.each(DATABASES)('documentation and health on %s', (db) => {
       const both = await supertest(app.callback()).get(`${BASE}/readyz`).expect(503);
       expect(both.body).toEqual({
         status: 'unavailable',
-        checks: { database: 'unavailable', site: 'unavailable' },
+        checks: { database: 'unavailable', site: 'unavailable', ...listening },
       });
       expect(both.text).not.toContain('ata_no_such_database');
       expect(h.logs.join('')).toContain('ata_no_such_database');
