@@ -104,6 +104,11 @@ export class AuditMirror {
   async flush(): Promise<void> {
     this.#cancelTimer();
     await this.#run();
+    // A round already under way may have ended its loop before what was queued meanwhile.
+    if (this.#queue.length > 0 && this.#failures === 0) {
+      this.#cancelTimer();
+      await this.#run();
+    }
     this.#noticeDrops(true);
   }
 
@@ -154,6 +159,9 @@ export class AuditMirror {
   #run(): Promise<void> {
     this.#running ??= this.#round().finally(() => {
       this.#running = undefined;
+      // Records that arrived as the round ended get a round of their own.
+      if (this.#queue.length > 0 && this.#failures === 0 && this.#state !== 'off')
+        this.#schedule(this.#o.maxDelayMs);
       this.#wakeIdle();
     });
     return this.#running;

@@ -70,11 +70,13 @@ function keyFileOutcome(path: string, origin: 'generated' | 'file', uid: number 
   const mode = (stat.mode & 0o777).toString(8).padStart(4, '0');
   // A mounted secret (ATA_SECRET_FILE) may be group-readable by design; a generated key never is.
   const loose = origin === 'generated' ? stat.mode & 0o077 : stat.mode & 0o007;
-  if (loose !== 0)
+  if (loose !== 0) {
+    const who = stat.mode & 0o007 ? 'every user of this host' : 'its group';
     return fail(
-      `${path} has mode ${mode}: others can read the key and test guessed tokens offline`,
+      `${path} has mode ${mode}: ${who} can read the key and test guessed tokens offline`,
       `chmod 600 ${path}`,
     );
+  }
   let length = 0;
   try {
     length = readFileSync(path, 'utf8').trim().length;

@@ -224,7 +224,7 @@ describe('a broken set-up fails the right check, with its fix', () => {
     expect(code).toBe(1);
     expect(failed(byId)).toEqual(['key-file']);
     expect(byId['key-file']).toMatchObject({
-      detail: `${s.keyFile} has mode 0644: others can read the key and test guessed tokens offline`,
+      detail: `${s.keyFile} has mode 0644: every user of this host can read the key and test guessed tokens offline`,
       fix: `chmod 600 ${s.keyFile}`,
     });
   });
