@@ -20,7 +20,8 @@ Environment:
   ATA_PRODUCT           jira | confluence (detected from the site when unset).
   ATA_DATABASE_URL      sqlite:path.sqlite, sqlite:///abs/path.sqlite or postgres://…
                         (default sqlite:data/api-token-auth.sqlite).
-  ATA_LISTEN            host:port to listen on (default 127.0.0.1:8787; [::1]:8787 for IPv6).
+  ATA_LISTEN            host:port to listen on (default 127.0.0.1:8787; [::1]:8787 for IPv6),
+                        or unix:/absolute/path for a Unix domain socket (a proxy on this host).
   ATA_BASE_PATH         Path prefix of every route, e.g. /api-token-auth (default none).
   ATA_SERVICE_AUTH      "Bearer <site PAT>" or "Basic <base64>" used to read users and groups.
   ATA_SECRET / ATA_SECRET_FILE
@@ -34,6 +35,9 @@ Environment:
   ATA_VALIDATE_SECRET   Shared secret (≥ 32 chars) that switches on POST /api/v1/validate for a
                         plugin inside the site; the endpoint is off without it.
   ATA_LOG_LEVEL         fatal | error | warn | info | debug | trace | silent (default info).
+  ATA_REDIS_URL         redis://host:6379 (PostgreSQL only): count failed token attempts of all
+                        companions in Redis instead of the database.
+  ATA_REDIS_KEY_PREFIX  Prefix of those Redis keys (default api-token-auth:).
   ATA_AUDIT_MIRROR      on | off (default off): also send audit records to the site's own audit
                         log (the service user must be a site administrator).
 `;

@@ -173,7 +173,9 @@ export class PgNotifier extends EventEmitter<NotifierEvents> {
   }
 
   #failed(err: unknown): void {
-    this.#options.logger.warn(
+    // Warned once per outage; the retries every few seconds after it only at debug.
+    const level = this.#attempt === 0 ? 'warn' : 'debug';
+    this.#options.logger[level](
       { err, event: 'cluster.listen_failed', attempt: this.#attempt + 1 },
       'cannot listen for changes made by other companions; retrying',
     );
