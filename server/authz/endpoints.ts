@@ -47,13 +47,17 @@ const FORWARD_AUTH: Protocol = {
 };
 
 // Envoy sets the headers `allowed_upstream_headers` lets through and removes the ones named here:
-// the token's Authorization is removed, unless the answer replaces it with the site PAT.
+// the token's Authorization is removed, unless the answer replaces it with the site PAT, and so is
+// the browser's Cookie (a PAT request carrying JSESSIONID would end that session on the site).
 const EXT_AUTHZ: Protocol = {
   onlyAuthStatuses: false,
   allowHeaders: (decision) =>
-    decision.mode === 'token' && decision.siteAuthorization === undefined
-      ? ['x-envoy-auth-headers-to-remove', 'authorization']
-      : [],
+    decision.mode !== 'token'
+      ? []
+      : [
+          'x-envoy-auth-headers-to-remove',
+          decision.siteAuthorization === undefined ? 'authorization,cookie' : 'cookie',
+        ],
 };
 
 // A caller-supplied request id (nginx's $request_id, say) is kept only when it is short and plain,

@@ -28,7 +28,8 @@ function replaceAll(text: string, pattern: RegExp, replacement: string, expected
  */
 export function renderCaddyfile(shipped: string, values: CaddyValues): string {
   let conf = replaceAll(shipped, /^jira\.example\.com \{ # CHANGE$/gm, `http://${values.listen} {`, 1);
-  conf = replaceAll(conf, /127\.0\.0\.1:8787/g, values.companion, 2);
+  // Several companions: one reverse_proxy with several upstreams, as nginx's upstream block.
+  conf = replaceAll(conf, /127\.0\.0\.1:8787/g, [values.companion].flat().join(' '), 2);
   conf = replaceAll(conf, /127\.0\.0\.1:8080/g, values.site, 2);
   return `{\n\tadmin off\n\tauto_https off\n}\n\n${conf}`;
 }

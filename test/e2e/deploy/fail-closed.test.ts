@@ -56,7 +56,7 @@ async function startStage(
     },
     { clock: () => new Date(Date.now() + offset) },
   );
-  await companion.deps.settings.update(settingsFor(proxyUnderTest.address), {
+  await companion.deps.settings.update(settingsFor(proxyUnderTest.address, 'identity-header'), {
     actor: 'admin',
     remoteIp: null,
   });

@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { basic, call, PROXIES, type RunningProxy } from './harness.ts';
 import {
+  type Answer,
   companionAnswer,
   type RecordingUpstream,
   SITE_COOKIES,
+  SITE_PAT,
   siteAnswer,
   startRecordingUpstream,
 } from './recording-upstream.ts';
@@ -83,6 +85,64 @@ describe.each(PROXIES)('the shipped $name config forwards', (proxyUnderTest) => 
     expect(reply.status).toBe(200);
     expect(checks()).toHaveLength(1);
     expect(reply.headers['set-cookie']).toBeUndefined();
+  });
+
+  describe('to the site what the companion’s allow says, and the client’s cookie only with its own credential', () => {
+    const TOKEN = basic('alice', 'ata_not_checked_here');
+    const BROWSER_COOKIE = 'JSESSIONID=browser-session; seraph.rememberme.cookie=remember';
+    /** What the site received for one credentialed request that the companion allowed so. */
+    const forwarded = async (answer: Answer, authorization = TOKEN) => {
+      const reply = await call(proxy, '/rest/api/2/myself', {
+        headers: {
+          Authorization: authorization,
+          Cookie: BROWSER_COOKIE,
+          'X-Forwarded-User': 'admin',
+          'X-Test-Answer': answer,
+        },
+      });
+      expect(checks()).toHaveLength(1);
+      return { reply, site: site.received };
+    };
+
+    it('site-token: the owner’s site PAT instead of the token, no cookie, no identity header', async () => {
+      const { reply, site } = await forwarded('site-token');
+      expect(reply.status).toBe(200);
+      expect(site).toHaveLength(1);
+      expect(site[0]?.headers).toMatchObject({ authorization: SITE_PAT });
+      expect(site[0]?.headers).not.toHaveProperty('cookie');
+      expect(site[0]?.headers).not.toHaveProperty('x-forwarded-user');
+    });
+
+    it('identity-header: the owner’s name, no Authorization, no cookie', async () => {
+      const { reply, site } = await forwarded('identity-header');
+      expect(reply.status).toBe(200);
+      expect(site).toHaveLength(1);
+      expect(site[0]?.headers).toMatchObject({ 'x-forwarded-user': 'alice' });
+      expect(site[0]?.headers).not.toHaveProperty('authorization');
+      expect(site[0]?.headers).not.toHaveProperty('cookie');
+    });
+
+    it.each([
+      ['a password', basic('alice', 'alice')],
+      ['the site’s own PAT', 'Bearer site-own-pat'],
+    ])('%s: the client’s own Authorization and cookie, no identity header', async (_, authorization) => {
+      const { reply, site } = await forwarded('password', authorization);
+      expect(reply.status).toBe(200);
+      expect(site).toHaveLength(1);
+      expect(site[0]?.headers).toMatchObject({ authorization, cookie: BROWSER_COOKIE });
+      expect(site[0]?.headers).not.toHaveProperty('x-forwarded-user');
+    });
+
+    it.each(['token-without-credential', 'session'] as const)(
+      'an allow with nothing to forward (%s): neither the token nor an identity reaches the site',
+      async (answer) => {
+        await forwarded(answer);
+        for (const received of site.received) {
+          expect(received.headers).not.toHaveProperty('authorization');
+          expect(received.headers).not.toHaveProperty('x-forwarded-user');
+        }
+      },
+    );
   });
 
   it('a POST with credentials to the site with its method and body, after the check', async () => {

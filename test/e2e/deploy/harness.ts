@@ -5,6 +5,7 @@ import { loadConfig } from '../../../server/config.ts';
 import { createLogger } from '../../../server/logger.ts';
 import type { Settings } from '../../../server/services/types.ts';
 import type { CompanionOverrides } from '../../../server/wiring.ts';
+import type { SiteCredentialMode } from '../../../shared/api.ts';
 import { startCaddy } from '../../support/caddy.ts';
 import { startNginx } from '../../support/nginx.ts';
 
@@ -100,15 +101,19 @@ export function call(proxy: { port: number }, pathname: string, options: CallOpt
 export const basic = (user: string, secret: string) =>
   `Basic ${Buffer.from(`${user}:${secret}`).toString('base64')}`;
 
-/** The settings every test starts from: the proxy trusted, passwords allowed, no allowlist. */
-export const settingsFor = (proxyAddress: string): Settings => ({
+/**
+ * The settings every test starts from: the proxy trusted, passwords allowed, no allowlist, and how
+ * the site learns who a token's owner is (its own PAT, or an identity header it trusts from the
+ * proxy: each test says which it is about).
+ */
+export const settingsFor = (proxyAddress: string, siteCredentialMode: SiteCredentialMode): Settings => ({
   maxValidity: 'never',
   ipAllowlist: [],
   reverseProxy: { enabled: true, trustedProxies: [proxyAddress], clientIpHeader: 'X-Forwarded-For' },
   passwordBasicAuth: true,
   auditAuthentications: false,
   forceReadOnlyScope: false,
-  siteCredentialMode: 'identity-header',
+  siteCredentialMode,
 });
 
 export interface CompanionOptions {

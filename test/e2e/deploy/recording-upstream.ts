@@ -64,12 +64,34 @@ export function siteAnswer(_received: Received, res: ServerResponse): void {
   res.end('site');
 }
 
+/** The site PAT a recording companion hands out in site-token mode. */
+export const SITE_PAT = 'Bearer site-pat-of-alice';
+
+/** How a recording companion allows a check, chosen per request with the `X-Test-Answer` header. */
+export const ANSWERS = {
+  /** Token mode, site-token: the site should receive the owner's site PAT. */
+  'site-token': { 'X-Api-Token-Auth-Mode': 'token', Authorization: SITE_PAT },
+  /** Token mode, identity-header: the site should receive the owner's name. */
+  'identity-header': { 'X-Api-Token-Auth-Mode': 'token', 'X-Forwarded-User': 'alice' },
+  /** A token allowed with neither (never sent by the companion): the site must get neither. */
+  'token-without-credential': { 'X-Api-Token-Auth-Mode': 'token' },
+  /** No credential the companion knows. */
+  session: { 'X-Api-Token-Auth-Mode': 'session' },
+} as const;
+export type Answer = keyof typeof ANSWERS | 'password';
+
 /**
- * A companion that allows every check in password mode (the site gets the request as sent) and
- * answers its other routes with 200; its answers carry an explicit length, as the real one's must.
+ * A companion that allows every check, in password mode unless the client's `X-Test-Answer` names
+ * another answer (nginx and Caddy pass the client's headers on to the check). Its password answer
+ * echoes Authorization, as the real forward-auth endpoint does; its answers carry an explicit
+ * length, as the real one's must.
  */
-export function companionAnswer(_received: Received, res: ServerResponse): void {
-  res.setHeader('X-Api-Token-Auth-Mode', 'password');
+export function companionAnswer(received: Received, res: ServerResponse): void {
+  const chosen = ANSWERS[received.headers['x-test-answer'] as keyof typeof ANSWERS] ?? {
+    'X-Api-Token-Auth-Mode': 'password',
+    ...(received.headers.authorization ? { Authorization: received.headers.authorization } : {}),
+  };
+  for (const [name, value] of Object.entries(chosen)) res.setHeader(name, value);
   res.setHeader('Content-Length', '0');
   res.end();
 }

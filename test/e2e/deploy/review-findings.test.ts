@@ -16,7 +16,8 @@ import {
 } from './harness.ts';
 
 // The reproductions of the outside review (issue 10), tried as an attacker would: through the
-// shipped nginx and Caddy files in front of the simulated Jira and a real companion.
+// shipped nginx and Caddy files in front of the simulated Jira and a real companion (identity-header
+// mode, where a forged identity header would matter most).
 
 const ALLOWED = '127.0.0.5';
 const OUTSIDE = '127.0.0.6';
@@ -30,7 +31,7 @@ describe.each(PROXIES)('the shipped $name config against the review’s reproduc
 
   const settings = (patch: Partial<Settings>) =>
     companion.deps.settings.update(
-      { ...settingsFor(proxyUnderTest.address), ...patch },
+      { ...settingsFor(proxyUnderTest.address, 'identity-header'), ...patch },
       { actor: 'admin', remoteIp: null },
     );
   const reachedSite = () => sim.state.requests.length;

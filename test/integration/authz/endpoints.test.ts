@@ -268,7 +268,7 @@ describe.each(DATABASES)('validation endpoints on %s', (db) => {
       .set('Authorization', basic('alice', aliceSecret))
       .expect(200);
     expect(ok.headers['x-forwarded-user']).toBe('alice');
-    expect(ok.headers['x-envoy-auth-headers-to-remove']).toBe('authorization');
+    expect(ok.headers['x-envoy-auth-headers-to-remove']).toBe('authorization,cookie');
     await h.http
       .post(`${EXT_AUTHZ}/rest/api/2/issue`)
       .set('Authorization', basic('alice', readOnlySecret))

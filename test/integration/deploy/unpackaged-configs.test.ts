@@ -48,6 +48,27 @@ describe('the shipped Envoy config', () => {
     }
   });
 
+  it('sets on the site request what the companion’s allow carries: the site PAT or the identity', () => {
+    const allowed = envoy.slice(
+      envoy.indexOf('allowed_upstream_headers:'),
+      envoy.indexOf('allowed_client_headers:'),
+    );
+    for (const header of ['x-forwarded-user', 'authorization']) {
+      expect(allowed).toContain(`{ exact: ${header}, ignore_case: true }`);
+    }
+    // Removing the token and the cookie is the companion's part (x-envoy-auth-headers-to-remove).
+    expect(allowed).not.toContain('cookie');
+  });
+
+  it('hides the validation endpoints and the metrics from clients (404)', () => {
+    expect(envoy).toMatch(
+      /- match: \{ prefix: "\/api-token-auth\/authz\/" \}\s+direct_response: \{ status: 404 \}/,
+    );
+    expect(envoy).toMatch(
+      /- match: \{ prefix: "\/api-token-auth\/metrics", case_sensitive: false \}\s+direct_response: \{ status: 404 \}/,
+    );
+  });
+
   it('normalises every path before routing and refuses encoded slashes', () => {
     expect(envoy).toMatch(/^\s+normalize_path: true$/m);
     expect(envoy).toMatch(/^\s+merge_slashes: true$/m);
@@ -71,5 +92,23 @@ describe('the shipped Traefik config', () => {
     expect(lineWith(traefik, /authRequestHeaders:/)).toContain('X-Real-Ip');
     expect(traefik).toMatch(/trustForwardHeader: false/);
     expect(traefik).toMatch(/nobody:\s+ipAllowList:\s+sourceRange: \["0\.0\.0\.0\/32"\]/);
+    const hidden = traefik.slice(
+      traefik.indexOf('api-token-auth-hidden:'),
+      traefik.indexOf('\n  middlewares:\n'),
+    );
+    expect(lineWith(hidden, /rule:/)).toContain('PathPrefix(`/api-token-auth/authz/`)');
+    const metrics = /PathRegexp\(`\(\?i\)(.*?)`\)/.exec(lineWith(hidden, /rule:/))?.[1] ?? '';
+    for (const target of ['/api-token-auth/metrics', '/api-token-auth/METRICS', '/api-token-auth/metrics/']) {
+      expect(new RegExp(metrics, 'i').test(target), target).toBe(true);
+    }
+    expect(lineWith(hidden, /middlewares:/)).toContain('nobody');
+  });
+
+  it('replaces the client’s Authorization, identity header and cookies with what the companion returns', () => {
+    // Traefik deletes each listed header and sets it again only from the answer: the site PAT (or
+    // the password echoed back), the identity in identity-header mode, never a cookie.
+    const listed = lineWith(traefik, /authResponseHeaders:/);
+    for (const header of ['X-Forwarded-User', 'Authorization', 'Cookie']) expect(listed).toContain(header);
+    expect(lineWith(traefik, /authRequestHeaders:/)).not.toContain('Cookie');
   });
 });
