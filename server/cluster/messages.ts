@@ -40,8 +40,12 @@ const Envelope = z.strictObject({
 });
 export type Envelope = z.infer<typeof Envelope>;
 
-/** The message as one or more NOTIFY payloads, each under the size limit. */
+/**
+ * The message as one or more NOTIFY payloads, each under the size limit. Throws for a message
+ * the receivers would refuse (a throttle key longer than they accept).
+ */
 export function encode(from: string, message: ClusterMessage, sentAt: number): string[] {
+  ClusterMessage.parse(message);
   const parts: ClusterMessage[] =
     message.kind === 'token.deleted' && message.tokenIds.length > TOKEN_IDS_PER_MESSAGE
       ? chunks(message.tokenIds, TOKEN_IDS_PER_MESSAGE).map((tokenIds) => ({ kind: message.kind, tokenIds }))

@@ -73,7 +73,17 @@ export class PgNotifier extends EventEmitter<NotifierEvents> {
 
   /** Sends one change to the other companions; retried a little, then logged as lost. */
   async publish(message: ClusterMessage): Promise<void> {
-    const payloads = encode(this.instanceId, message, this.#clock());
+    let payloads: string[];
+    try {
+      payloads = encode(this.instanceId, message, this.#clock());
+    } catch (err) {
+      // e.g. a block on a claimed name too long to send: the others find it in the shared store.
+      this.#options.logger.warn(
+        { err, event: 'cluster.unsendable', kind: message.kind },
+        'a change too large to notify',
+      );
+      return;
+    }
     for (const payload of payloads) {
       for (let attempt = 1; ; attempt++) {
         try {

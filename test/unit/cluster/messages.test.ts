@@ -37,3 +37,10 @@ describe('cluster messages', () => {
     expect(decode('{"from":"a","sentAt":1,"message":{"kind":"settings.changed","extra":1}}')).toBeNull();
   });
 });
+
+describe('cluster messages that cannot be sent', () => {
+  it('are refused before sending rather than by every receiver', () => {
+    const key = 'x'.repeat(2000);
+    expect(() => encode('a', { kind: 'throttle.lifted', throttle: 'user', key }, 0)).toThrow();
+  });
+});
