@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AuditMirror } from '../../../server/audit-mirror/audit-mirror.ts';
 import type { LocalAuditRecord } from '../../../server/audit-mirror/site-records.ts';
 import { createSiteClient } from '../../../server/directory/site-client.ts';
+import { generateToken } from '../../../shared/token.ts';
 import { type Simulator, siteAuditLog, startSimulator } from '../../atlassian-sim/index.ts';
 import { api, capturedLogger, type MirrorHarness, startMirrorHarness, startRelay } from './harness.ts';
 
@@ -98,6 +99,37 @@ describe('audit records mirrored into Confluence audit log', () => {
       ],
     });
     expect(log.records.length - recordsBefore).toBe(1);
+  });
+
+  it("the validation plane's audited authentications arrive as one summary record", async () => {
+    const { deps } = h.companion;
+    const admin = { actor: 'admin', remoteIp: null };
+    await deps.settings.update({ ...(await deps.settings.get()), auditAuthentications: true }, admin);
+    const { secret } = await deps.tokens.create({ owner: 'alice', name: 'api', validity: 'P1M' }, admin);
+    await h.companion.auditMirror?.flush();
+    const log = siteAuditLog(h.sim.state);
+    const before = log.posts;
+    const check = (authorization: string) =>
+      deps.authz.check({
+        method: 'GET',
+        path: '/rest/api/user/current',
+        authorization: [authorization],
+        peer: '127.0.0.1',
+        headers: () => undefined,
+      });
+    for (const authorization of [`Bearer ${secret}`, `Bearer ${secret}`, `Bearer ${generateToken()}`])
+      await check(authorization);
+    await deps.authz.settled();
+    await h.companion.auditMirror?.flush();
+    expect(log.posts - before).toBe(1);
+    // Whatever each check decided (the site mode decides that), all three are counted in it.
+    const summary = log.records.at(-1)?.body as { summary: string; changedValues: { newValue: string }[] };
+    expect(summary.summary).toBe('API token authentications');
+    expect(summary.changedValues.reduce((n, c) => n + Number(c.newValue), 0)).toBe(3);
+    const local = await deps.audit.list({ actor: 'alice' }, { limit: 100, offset: 0 });
+    expect(local.items.filter((r) => r.action.startsWith('auth.'))).toHaveLength(2);
+    await deps.settings.update({ ...(await deps.settings.get()), auditAuthentications: false }, admin);
+    await h.companion.auditMirror?.flush();
   });
 
   it('a request does not wait for the site: records wait in the queue until their round', async () => {
