@@ -64,7 +64,7 @@ function changedValues(details: Record<string, unknown> | null): SiteEvent['chan
 
 function managementEvent(record: LocalAuditRecord): SiteEvent {
   const summary = SUMMARIES[record.action as keyof typeof SUMMARIES] ?? record.action;
-  const subject = record.subjectUser ? ` of ${record.subjectUser}` : '';
+  const subject = record.subjectUser ? ` for ${record.subjectUser}` : '';
   return {
     summary,
     description: `${summary}${subject} by ${record.actor} (api-token-auth, action ${record.action}).`,

@@ -49,6 +49,7 @@ describe('audit records mirrored into Confluence audit log', () => {
     expect(records.every((r) => r.postedBy === 'admin')).toBe(true);
     expect(records[0]?.body).toMatchObject({
       author: { type: 'user', username: 'alice' },
+      description: 'API token created for alice by alice (api-token-auth, action token.created).',
       category: 'API tokens',
       sysAdmin: false,
       affectedObject: { name: 'alice', objectType: 'User' },
