@@ -96,6 +96,29 @@ describe('shared brute-force counters in PostgreSQL', () => {
   afterAll(() => c?.close());
   sharedCounting(() => c);
 
+  it('costs the shared store nothing more once a key is blocked', async () => {
+    const { a, b } = c;
+    const points = async () =>
+      (await c.sql<{ points: number }>("select points from ata_throttle where key = 'user:dave'"))[0]?.points;
+    for (let i = 0; i <= 10; i++)
+      await a.check(basic('dave', wrongToken().slice(7)), `198.51.100.${150 + i}`);
+    await msUntil(
+      async () =>
+        (await b.check(basic('dave', wrongToken().slice(7)), '198.51.100.170')).reason === 'throttled',
+      1000,
+    );
+    const blockedAt = await points();
+    // More wrong tokens for the blocked name, from fresh addresses, on both: refused, not counted.
+    for (let i = 0; i < 10; i++) {
+      const answer = await (i % 2 === 0 ? a : b).check(
+        basic('dave', wrongToken().slice(7)),
+        `198.51.100.${180 + i}`,
+      );
+      expect(answer.reason).toBe('throttled');
+    }
+    expect(await points()).toBe(blockedAt);
+  });
+
   it('keeps them in a table of the database, one row per counted key', async () => {
     await c.a.check(wrongToken(), '203.0.113.40');
     const rows = await c.sql<{ key: string; points: number }>(
