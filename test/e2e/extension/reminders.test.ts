@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildExtension } from '../../../extension/build.ts';
 import { type DemoSite, type RunningDemo, startDemo } from '../../../scripts/demo/demo.ts';
 import { launchChromiumWithExtension } from '../../support/browser.ts';
+import { expectAccessible } from './axe.ts';
 import { login, openSitePage, screenshot } from './harness.ts';
 
 const DAY = 24 * 3600_000;
@@ -90,6 +91,7 @@ describe.each(SITES.map((s) => s.name))('expiry reminders on %s', (name) => {
       'Your API token “nightly-sync” expires in 3 days. ',
     );
     await screenshot(page, `${name}-expiry-banner`);
+    await expectAccessible(page, '#api-token-auth-reminders', 'the expiry banner');
     await banner().getByRole('link', { name: 'Manage your API tokens' }).click();
     const panel = page.getByRole('dialog', { name: 'API Token Authentication' });
     await panel.getByRole('row').filter({ hasText: 'nightly-sync' }).getByText('Expires soon').waitFor();
