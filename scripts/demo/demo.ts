@@ -42,8 +42,6 @@ export interface DemoOptions {
   logLevel?: string;
 }
 
-/** The site believes identity headers only from this address, which only the front proxy uses. */
-const PROXY_ADDRESS = '127.0.0.2';
 /**
  * Mounted under the site's context path: the site's session cookie carries `Path=<context path>`
  * (Tomcat sets it so), so a companion outside it would never see the cookie of a logged-in person.
@@ -63,7 +61,9 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
         flavour: spec.flavour,
         port: 0,
         contextPath: spec.contextPath,
-        trustedProxies: [PROXY_ADDRESS],
+        // Stock, as every real Jira and Confluence: no header authenticator, so no identity header
+        // means anything to it. Tokens reach it as their owner's own PAT (site-token mode, the
+        // companion's default).
       });
       closers.push(() => simulator.close());
       // The companion must know the public URL before it starts, so the front proxy listens first
@@ -72,7 +72,6 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
         port: spec.port,
         siteUrl: simulator.baseUrl,
         mountPath: `${spec.contextPath}${MOUNT_PATH}`,
-        siteBindAddress: PROXY_ADDRESS,
       });
       closers.push(() => front.close());
       const url = `http://localhost:${front.port}${spec.contextPath}`;

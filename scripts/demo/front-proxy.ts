@@ -13,8 +13,10 @@ import type { AddressInfo } from 'node:net';
  * configuration (deploy/nginx): the companion is mounted at `/api-token-auth/` on the site's origin,
  * every `/rest/` request and every request with credentials (an Authorization header, or Seraph's
  * login parameters in the query) is first checked with the companion's `auth_request` endpoint, and
- * in token mode the site receives the identity header instead of the token. The answer to a request
- * with credentials never carries the site's cookies. A client-supplied identity header is removed on
+ * in token mode the site receives what the companion's answer says instead of the token: the
+ * owner's own site PAT in its Authorization (site-token mode) or the owner's name in the identity
+ * header (identity-header mode), and never the client's cookies. The answer to a request with
+ * credentials never carries the site's cookies. A client-supplied identity header is removed on
  * every route, X-Real-IP and X-Forwarded-For are the TCP peer's, and the companion receives only
  * normalised request targets.
  */
@@ -31,8 +33,6 @@ export interface FrontProxyOptions {
   companionUrl?: string;
   mountPath?: string;
   identityHeader?: string;
-  /** Local address for connections to the site: the only address the site trusts to assert identity. */
-  siteBindAddress?: string;
 }
 
 export interface RunningFrontProxy {
@@ -116,7 +116,6 @@ export async function startFrontProxy(options: FrontProxyOptions): Promise<Runni
     req: IncomingMessage,
     res: ServerResponse,
     headers: OutgoingHttpHeaders,
-    localAddress?: string,
     withoutCookies = false,
   ) => {
     const upstream = http.request(
@@ -127,7 +126,6 @@ export async function startFrontProxy(options: FrontProxyOptions): Promise<Runni
         path: req.url,
         headers,
         agent,
-        ...(localAddress ? { localAddress } : {}),
       },
       (answer) => {
         const passOn = withoutHopByHop(answer.headers);
@@ -188,12 +186,19 @@ export async function startFrontProxy(options: FrontProxyOptions): Promise<Runni
   ) => {
     const verdict = await checkWithCompanion(req, headers, companion);
     if (verdict.status >= 200 && verdict.status < 300) {
-      if (verdict.headers['x-api-token-auth-mode'] === 'token') {
-        delete headers.authorization;
-        const user = verdict.headers[identityHeader];
-        if (typeof user === 'string' && user) headers[identityHeader] = user;
+      const mode = verdict.headers['x-api-token-auth-mode'];
+      // Like deploy/nginx: the client's own Authorization goes on only with a password or the
+      // site's own token; a token's is replaced by what the answer carries.
+      if (mode !== 'password' && mode !== 'passthrough') delete headers.authorization;
+      if (mode === 'token') {
+        // A PAT request carrying the browser's JSESSIONID would end that session on the site.
+        delete headers.cookie;
+        for (const name of ['authorization', identityHeader]) {
+          const value = verdict.headers[name];
+          if (typeof value === 'string' && value) headers[name] = value;
+        }
       }
-      pipeTo(site, siteAgent, req, res, headers, options.siteBindAddress, credentialed);
+      pipeTo(site, siteAgent, req, res, headers, credentialed);
       return;
     }
     // Like nginx: 401 and 403 reach the client, anything else is an internal error (fail closed).
@@ -221,8 +226,15 @@ export async function startFrontProxy(options: FrontProxyOptions): Promise<Runni
     const credentialed = req.headers.authorization !== undefined || QUERY_CREDENTIALS.test(target.query);
     const mustCheck = path.startsWith(restPrefix) || credentialed;
     // Compared case-insensitively: this must hold whatever spelling the companion's router accepts.
-    if (path.toLowerCase().startsWith(`${mountPath}/authz/`.toLowerCase())) {
-      // Like the shipped nginx configuration: the validation endpoints answer the proxy only.
+    const lower = path.toLowerCase();
+    const metrics = `${mountPath}/metrics`.toLowerCase();
+    if (
+      lower.startsWith(`${mountPath}/authz/`.toLowerCase()) ||
+      lower === metrics ||
+      lower.startsWith(`${metrics}/`)
+    ) {
+      // Like the shipped nginx configuration: the validation endpoints answer the proxy only, the
+      // metrics the monitoring network only.
       req.resume();
       res.writeHead(404, { 'content-type': 'text/plain' });
       res.end('Not found\n');
@@ -232,7 +244,7 @@ export async function startFrontProxy(options: FrontProxyOptions): Promise<Runni
       res.writeHead(400, { 'content-type': 'text/plain' });
       res.end('Bad request target\n');
     } else if (!toCompanion && !mustCheck) {
-      pipeTo(site, siteAgent, req, res, headers, options.siteBindAddress);
+      pipeTo(site, siteAgent, req, res, headers);
     } else if (!companion) {
       req.resume();
       res.writeHead(503, { 'content-type': 'text/plain' });

@@ -121,6 +121,9 @@ describe('the demo front proxy', () => {
     '/%61uthz/auth-request',
     '//authz/auth-request',
     '/x/../authz/auth-request',
+    '/metrics',
+    '/METRICS',
+    '/metrics/',
   ])('keeps %s under the mount away from clients, whatever its spelling', async (sub) => {
     const answer = await rawRequest(port, [
       `GET /jira/api-token-auth${sub} HTTP/1.1`,
@@ -131,6 +134,7 @@ describe('the demo front proxy', () => {
     ]);
     expect(answer.status).toBe(404);
     expect(answer.body).not.toContain('decision');
+    expect(answer.body).not.toContain('api_token_auth_');
   });
 
   it.each(['/authz/ext-authz/../../x', '/authz/ext-authz/%2e%2e/%2e%2e/x', '/api%2fv1/me', '/api/v1/me/..'])(
