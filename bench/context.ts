@@ -133,8 +133,7 @@ async function startShared(ctx: BenchContext): Promise<SharedCompanion> {
       clientIpHeader: 'X-Forwarded-For',
     },
     // The simulator trusts nginx's identity header: the shipped pattern (X-Forwarded-User).
-    // Only where the settings know the mode (the stock-site work adds it).
-    ...('siteCredentialMode' in settings ? { siteCredentialMode: 'identity-header' } : {}),
+    siteCredentialMode: 'identity-header',
   });
   const created = (await api(base, 'POST', '/tokens', basic('alice', 'alice'), {
     name: 'bench',

@@ -8,6 +8,7 @@ import { isPlainPath } from './authz/paths.ts';
 import type { Config } from './config.ts';
 import type { CompanionDeps } from './deps.ts';
 import { errorHandler } from './errors.ts';
+import { listenOnSocket } from './listen-socket.ts';
 import { type MetricsEndpoint, metricsEndpoint, metricsOnly } from './metrics/endpoint.ts';
 import { identify } from './middleware/identify.ts';
 import { jsonBody } from './middleware/json-body.ts';
@@ -117,6 +118,7 @@ export function createApp(deps: CompanionDeps): CompanionApp {
 
 export interface RunningServer {
   url: string;
+  /** The TCP port (0 on a Unix socket). */
   port: number;
   /** `<base>/metrics` on the ATA_METRICS_LISTEN listener, when there is one. */
   metricsUrl?: string;
@@ -166,11 +168,20 @@ export async function startServer(
   });
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
-  let address: AddressInfo;
+  // The listener's origin (http://unix:/path: on a Unix socket, as nginx writes it) and TCP port.
+  let listenerOrigin: string;
+  let port = 0;
   let metricsServer: Server | undefined;
   let metricsUrl: string | undefined;
   try {
-    address = await listen(server, config.listen.host, config.listen.port);
+    if ('socket' in config.listen) {
+      await listenOnSocket(server, config.listen.socket);
+      listenerOrigin = `http://unix:${config.listen.socket}:`;
+    } else {
+      const address = await listen(server, config.listen.host, config.listen.port);
+      listenerOrigin = origin(address);
+      port = address.port;
+    }
     if (config.metricsListen) {
       metricsServer = createServer(metricsOnly(metricsEndpointOf(companion.deps)));
       const at = await listen(metricsServer, config.metricsListen.host, config.metricsListen.port);
@@ -181,7 +192,7 @@ export async function startServer(
     await companion.shutdown();
     throw err;
   }
-  const url = `${origin(address)}${config.basePath}`;
+  const url = `${listenerOrigin}${config.basePath}`;
   companion.deps.logger.info(
     { url, metricsUrl, product: companion.deps.product },
     `api-token-auth listening on ${url}`,
@@ -189,7 +200,7 @@ export async function startServer(
   let closing: Promise<void> | undefined;
   return {
     url,
-    port: address.port,
+    port,
     metricsUrl,
     logger: companion.deps.logger,
     deps: companion.deps,

@@ -21,7 +21,7 @@ export interface Config {
   siteUrl: string;
   product: Product | undefined;
   database: DatabaseConfig;
-  listen: { host: string; port: number };
+  listen: ListenAddress;
   // ATA_METRICS_LISTEN: <base>/metrics on a listener of its own (then not on the main one).
   metricsListen?: { host: string; port: number };
   basePath: string;
@@ -109,6 +109,26 @@ export function parseListen(value: string, variable = 'ATA_LISTEN'): { host: str
   if (!m || port > 65535)
     throw new ConfigError(variable, 'must be host:port, e.g. 127.0.0.1:8787 or [::1]:8787');
   return { host: (m[1] ?? m[2]) as string, port };
+}
+
+// ATA_LISTEN: a TCP address, or a Unix domain socket for a proxy on the same host (no TCP handshake
+// or loopback port per connection; measured in bench/proxy.ts).
+export type ListenAddress = { host: string; port: number } | { socket: string };
+
+// sun_path holds 108 bytes, the terminating NUL included.
+const MAX_SOCKET_PATH_BYTES = 107;
+
+/** ATA_LISTEN: host:port, or unix:/absolute/path for a Unix domain socket. */
+export function parseListenAddress(value: string): ListenAddress {
+  if (!value.startsWith('unix:')) return parseListen(value);
+  const socket = value.slice('unix:'.length);
+  if (!path.isAbsolute(socket) || socket.endsWith('/') || Buffer.byteLength(socket) > MAX_SOCKET_PATH_BYTES) {
+    throw new ConfigError(
+      'ATA_LISTEN',
+      `a Unix socket must be unix:/absolute/path of at most ${MAX_SOCKET_PATH_BYTES} bytes, e.g. unix:/run/api-token-auth/companion.sock`,
+    );
+  }
+  return { socket: path.normalize(socket) };
 }
 
 export function parseDatabaseUrl(value: string, cwd = process.cwd()): DatabaseConfig {
@@ -220,7 +240,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     siteUrl: site,
     product: rawProduct ? parseWith('ATA_PRODUCT', z.enum(['jira', 'confluence']), rawProduct) : undefined,
     database,
-    listen: parseListen(nonEmpty(env.ATA_LISTEN) ?? '127.0.0.1:8787'),
+    listen: parseListenAddress(nonEmpty(env.ATA_LISTEN) ?? '127.0.0.1:8787'),
     ...(rawMetricsListen ? { metricsListen: parseListen(rawMetricsListen, 'ATA_METRICS_LISTEN') } : {}),
     basePath: parseWith('ATA_BASE_PATH', basePath, nonEmpty(env.ATA_BASE_PATH) ?? ''),
     serviceAuth: rawServiceAuth ? parseWith('ATA_SERVICE_AUTH', serviceAuth, rawServiceAuth) : undefined,

@@ -90,8 +90,7 @@ export async function trustNginx(companion: Companion): Promise<void> {
   await api(companion, 'PUT', '/admin/settings', basic('admin', 'admin'), {
     ...settings,
     reverseProxy: { enabled: true, trustedProxies: [NGINX_ADDRESS], clientIpHeader: 'X-Forwarded-For' },
-    // Only where the settings know the mode (the stock-site work adds it).
-    ...('siteCredentialMode' in settings ? { siteCredentialMode: 'identity-header' } : {}),
+    siteCredentialMode: 'identity-header',
   });
 }
 
