@@ -22,11 +22,11 @@ export const ctx = { actor: 'admin', remoteIp: null };
  * The settings every test starts from: client addresses from X-Forwarded-For, as behind nginx,
  * so each test picks its own; the owner's name to the site, so no site token is needed.
  */
-export const SETTINGS = {
+export const SETTINGS: Settings = {
   ...DEFAULT_SETTINGS,
   reverseProxy: { enabled: true, trustedProxies: ['127.0.0.1'], clientIpHeader: 'X-Forwarded-For' },
   siteCredentialMode: 'identity-header',
-} as Settings;
+};
 
 export interface Instance {
   name: string;
