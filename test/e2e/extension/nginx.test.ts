@@ -1,6 +1,7 @@
 // The extension behind the shipped nginx configuration (deploy/nginx) instead of the demo's Node
-// front: the companion on the site's origin under /api-token-auth/, tokens checked with
-// auth_request and replaced by the identity header before they reach the site.
+// front, on a stock Jira (no identity header means anything to it): the companion on the site's
+// origin under /api-token-auth/, tokens checked with auth_request and replaced by their owner's own
+// site PAT (site-token mode, the default) before they reach the site.
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,9 +23,6 @@ import {
   screenshot,
 } from './harness.ts';
 
-/** nginx connects to the site from this address; it is the only one the site believes X-Forwarded-User from. */
-const NGINX_ADDRESS = '127.0.0.3';
-
 let dir: string;
 let sim: Simulator;
 let nginx: RunningNginx;
@@ -35,14 +33,13 @@ let site: DemoSite;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'ata-ext-nginx-'));
-  sim = await startSimulator({ flavour: 'jira9', trustedProxies: [NGINX_ADDRESS] });
+  sim = await startSimulator({ flavour: 'jira9' });
   // nginx must know the companion's address and the companion nginx's public origin (for its
   // Origin check), so the companion's port is taken from the OS first, as startNginx does.
   const companionPort = await freePort();
   nginx = await startNginx({
     site: `127.0.0.1:${sim.port}`,
     companion: `127.0.0.1:${companionPort}`,
-    bind: NGINX_ADDRESS,
   });
   companion = await startServer(
     loadConfig({
@@ -77,7 +74,7 @@ afterAll(async () => {
 });
 
 describe('the extension behind the shipped nginx config', () => {
-  it('creates a token that reaches the site as alice without the token, and deletes it', async () => {
+  it('creates a token that reaches the stock site as alice by her PAT, keeps her session, and deletes it', async () => {
     await login(context, site, 'alice');
     await openSitePage(page, site);
     await openUserMenu(page, site);
@@ -90,11 +87,31 @@ describe('the extension behind the shipped nginx config', () => {
 
     expect(await restWithToken(site, 'alice', secret)).toEqual({ status: 200, user: 'alice' });
     const reached = sim.state.requests.filter((r) => r.path === '/rest/api/2/myself').at(-1);
-    expect(reached).toMatchObject({ user: 'alice', authMethod: 'header', status: 200 });
+    expect(reached).toMatchObject({
+      user: 'alice',
+      authMethod: 'bearer',
+      authorization: 'bearer',
+      status: 200,
+    });
+    expect(sim.state.personalAccessTokens('alice').map((p) => p.name)).toEqual(['api-token-auth']);
+
+    // A script sharing the browser's cookie jar: the PAT request must not end her session.
+    const basic = `Basic ${Buffer.from(`alice:${secret}`).toString('base64')}`;
+    const shared = await context.request.get(`${site.url}/rest/api/2/issue/DEMO-1`, {
+      headers: { Authorization: basic },
+    });
+    expect((await shared.json())._sim).toEqual({ user: 'alice', authMethod: 'bearer' });
 
     await panel.getByRole('button', { name: 'Delete token behind-nginx' }).click();
     await panel.getByRole('button', { name: 'Delete', exact: true }).click();
     await panel.getByText('No tokens.').waitFor();
     expect((await restWithToken(site, 'alice', secret)).status).toBe(401);
+    // Her last token gone, so is the PAT it used on her profile.
+    await expect.poll(() => sim.state.personalAccessTokens('alice').length, { timeout: 5000 }).toBe(0);
+    // She is still logged in on the site after the token requests made with her cookies.
+    await openSitePage(page, site);
+    await expect
+      .poll(() => page.locator('meta[name="ajs-remote-user"]').getAttribute('content'))
+      .toBe('alice');
   });
 });
