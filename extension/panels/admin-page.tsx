@@ -3,7 +3,7 @@
 // the page title, our sidebar item selected and one history entry per tab, so Back goes to the
 // previous tab and finally to the site's own page, which is put back as it was.
 import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useLayoutEffect, useState } from 'preact/hooks';
 import { adminPageTab, withTab } from '../content/admin-page-url.ts';
 import type { ContentContext } from '../content/feature.ts';
 import { ADMIN_LINK_ID } from '../content/features/admin-links.ts';
@@ -32,7 +32,8 @@ function AdminPage({
   const { me, meError, refreshMe } = usePerson(ctx, loggedIn);
   const [tab, setTab] = useState(initialTab);
   const win = ctx.doc.defaultView;
-  useEffect(() => {
+  // A layout effect: listening from the first render on, before anyone can press Back.
+  useLayoutEffect(() => {
     // Back and Forward between tabs: the URL says which one is shown (see mountAdminPage).
     const onTab = (event: Event) => setTab((event as CustomEvent<AdminTab>).detail);
     win?.addEventListener(TAB_EVENT, onTab);

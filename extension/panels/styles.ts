@@ -71,6 +71,7 @@ code.ip { display: block; font-family: SFMono-Medium, "SF Mono", Menlo, Consolas
   padding: 6px 8px; border-radius: 3px; word-break: break-all; user-select: all; }
 [role=tablist] { display: flex; gap: 4px; border-bottom: 2px solid var(--ata-border); margin-bottom: 12px; }
 [role=tab] { background: none; border-radius: 0; border-bottom: 2px solid transparent; margin-bottom: -2px; color: var(--ata-subtle); }
+.dark [role=tab] { background: none; }
 [role=tab][aria-selected=true] { color: var(--ata-primary); border-bottom-color: var(--ata-primary); }
 .subtle { color: var(--ata-subtle); font-size: 12px; }
 .chips { list-style: none; padding: 0; display: flex; gap: 4px; flex-wrap: wrap; margin: 4px 0; }

@@ -99,9 +99,8 @@ describe.each(FLAVOURS)('the expiry banner on a saved %s page', (flavour) => {
     ]);
     expect(doc.getElementById(REMINDERS_ID)?.parentElement?.id).toBe('header');
     expect(shown[0]?.querySelector('a')?.getAttribute('href')).toMatch(/#api-token-auth$/);
-    (
-      shown[1]?.querySelector('button[aria-label="Dismiss the reminder for “token-1”"]') as HTMLElement
-    ).click();
+    const dismissButton = shown[1]?.querySelector('button[aria-label="Dismiss the reminder for “token-1”"]');
+    (dismissButton as HTMLElement).click();
     expect(banners(doc)).toHaveLength(1);
 
     await new Promise((r) => setTimeout(r, 0));
