@@ -107,7 +107,7 @@ class PromMetrics implements CompanionMetrics {
     const blocksStarted = this.#blocksStarted;
     new Counter({
       name: `${PREFIX}throttle_blocks_total`,
-      help: 'Blocks started after too many failed token attempts, by kind (address, user).',
+      help: 'Blocks this companion started after too many failed token attempts, by kind (address, user).',
       labelNames: ['kind'],
       registers: [registry],
       collect() {
@@ -215,7 +215,7 @@ class PromMetrics implements CompanionMetrics {
     });
     new Gauge({
       name: `${PREFIX}throttle_active_blocks`,
-      help: 'Addresses (IPv6 /64s) and user names blocked now, by kind.',
+      help: 'Addresses (IPv6 /64s) and user names this companion refuses as blocked now (its own blocks and those other companions announced), by kind.',
       labelNames: ['kind'],
       registers: [registry],
       collect() {
