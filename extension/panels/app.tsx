@@ -1,6 +1,7 @@
-// The panel for a route: the user's tokens (`#api-token-auth`) or administration
-// (`#api-token-auth/admin`, for someone the admin page would not serve), or the info box when
-// the person lacks the permission.
+// The panel for a route: the user's tokens (`#api-token-auth`), or `#api-token-auth/admin`, the
+// old administration dialog, which now sends administrators to the admin page; the info box
+// when the person lacks the permission.
+import { useEffect } from 'preact/hooks';
 import { mayUseTokenPanel } from '../api-types.ts';
 import type { ContentContext } from '../content/feature.ts';
 import { t } from '../i18n.ts';
@@ -18,13 +19,19 @@ interface Props {
   loggedIn: boolean;
   onClose(): void;
   returnFocus?: () => HTMLElement | null;
+  /** Sends an administrator from the old admin dialog link to the admin page. */
+  toAdminPage?: () => void;
 }
 
-export function PanelApp({ route, ctx, loggedIn, onClose, returnFocus }: Props) {
+export function PanelApp({ route, ctx, loggedIn, onClose, returnFocus, toAdminPage }: Props) {
   const { client } = ctx;
   const site = { siteUrl: ctx.siteUrl, product: ctx.product };
   const { me, meError, refreshMe } = usePerson(ctx, loggedIn);
   const allowed = me !== null && (route === 'admin' ? me.isAdmin : mayUseTokenPanel(me));
+  const leaving = route === 'admin' && allowed && toAdminPage !== undefined;
+  useEffect(() => {
+    if (leaving) toAdminPage?.();
+  }, [leaving, toAdminPage]);
   return (
     <Dialog
       title={route === 'admin' ? t('adminTitle') : t('userTitle')}
@@ -32,7 +39,9 @@ export function PanelApp({ route, ctx, loggedIn, onClose, returnFocus }: Props) 
       returnFocus={returnFocus}
     >
       {allowed && route === 'user' && <UserPanel me={me} client={client} site={site} />}
-      {allowed && route === 'admin' && <AdminPanel me={me} client={client} site={site} onSaved={refreshMe} />}
+      {allowed && route === 'admin' && !leaving && (
+        <AdminPanel me={me} client={client} site={site} onSaved={refreshMe} />
+      )}
       {!allowed && <InfoBox route={route} me={me} meError={meError} loggedIn={loggedIn} />}
     </Dialog>
   );

@@ -7,7 +7,12 @@ import { PANEL_CSS } from './styles.ts';
 
 export const PANEL_HOST_ID = 'api-token-auth-panel';
 
-export function mountPanel(ctx: ContentContext, route: PanelRoute, onClose: () => void): () => void {
+export function mountPanel(
+  ctx: ContentContext,
+  route: PanelRoute,
+  onClose: () => void,
+  toAdminPage?: () => void,
+): () => void {
   const { doc } = ctx;
   doc.getElementById(PANEL_HOST_ID)?.remove();
   const host = doc.createElement('div');
@@ -35,6 +40,7 @@ export function mountPanel(ctx: ContentContext, route: PanelRoute, onClose: () =
       ctx={ctx}
       loggedIn={isLoggedIn(doc)}
       onClose={onClose}
+      toAdminPage={toAdminPage}
       returnFocus={() => userMenuTrigger(doc, ctx.product)}
     />,
     root,

@@ -29,16 +29,14 @@ export default defineFeature({
     };
     const sync = () => {
       const route = routeOf(win.location.hash);
-      // Administration is a page of the site now; old links and bookmarks of the dialog go there.
-      if (route === 'admin' && ctx.me?.isAdmin) {
-        win.location.replace(adminPageUrl(ctx.siteUrl, ctx.product));
-        return;
-      }
       if (route === shown) return;
       unmount?.();
       unmount = null;
       shown = route;
-      if (route) unmount = mountPanel(ctx, route, close);
+      // Administration is a page of the site now: old links and bookmarks of the dialog lead
+      // administrators there, as soon as the panel knows they are one.
+      const toAdminPage = () => win.location.replace(adminPageUrl(ctx.siteUrl, ctx.product));
+      if (route) unmount = mountPanel(ctx, route, close, toAdminPage);
     };
     win.addEventListener('hashchange', sync, { signal: ctx.signal });
     ctx.signal.addEventListener('abort', () => unmount?.(), { once: true });
