@@ -11,10 +11,33 @@ export function isAddressOrRange(value: string): boolean {
   const [address, prefix, ...rest] = value.split('/');
   if (!address || rest.length > 0) return false;
   const v4 = ipaddr.IPv4.isValidFourPartDecimal(address);
-  if (!v4 && (!ipaddr.IPv6.isValid(address) || /::\d+(\.\d+){3}(%.*)?$/.test(address))) return false;
+  if (
+    !v4 &&
+    (!ipaddr.IPv6.isValid(address) ||
+      /::\d+(\.\d+){3}(%.*)?$/.test(address) ||
+      !embeddedIPv4IsCanonical(address))
+  ) {
+    return false;
+  }
   if (prefix === undefined) return true;
   if (!/^\d{1,3}$/.test(prefix)) return false;
-  return Number(prefix) >= 1 && Number(prefix) <= (v4 ? 32 : 128);
+  const bits = Number(prefix);
+  // An IPv4-mapped entry is compared as IPv4: its prefix must stay within the mapped /96.
+  const mapped = !v4 && ipaddr.IPv6.parse(address).isIPv4MappedAddress();
+  return bits >= (mapped ? 96 : 1) && bits <= (v4 ? 32 : 128);
+}
+
+/**
+ * An IPv6 address may end in dotted IPv4 (`::ffff:10.0.0.1`, how Node reports IPv4 peers), held to
+ * four plain decimals: ipaddr.js takes any IPv4 form there (`::ffff:0x0.0.0.0`,
+ * `::ffff:0203.0.113.9`). `::a.b.c.d`, with nothing before the `::`, is junk: RFC 4291 reads it as
+ * ::a0b:c0d and ipaddr.js as a.b.c.d (`::255.255.248.0` matched an IPv4 proxy range), and an
+ * address two components read differently must not be used at all.
+ */
+export function embeddedIPv4IsCanonical(address: string): boolean {
+  const tail = address.slice(address.lastIndexOf(':') + 1).split('%')[0] ?? '';
+  if (!tail.includes('.')) return true;
+  return ipaddr.IPv4.isValidFourPartDecimal(tail) && !/^::[^:]*$/.test(address);
 }
 
 type Range = { address: ipaddr.IPv4 | ipaddr.IPv6; bits: number };

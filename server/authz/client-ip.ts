@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import ipaddr from 'ipaddr.js';
 import proxyaddr from 'proxy-addr';
+import { embeddedIPv4IsCanonical } from '../../shared/addresses.ts';
 import { boundedMemo } from './memo.ts';
 
 /** The part of the system-wide settings that decides where the client address comes from. */
@@ -40,7 +41,7 @@ const rememberedCanonical = rememberedAddressParse(parseCanonical);
 
 function parseCanonical(raw: string): string | null {
   if (ipaddr.IPv4.isValidFourPartDecimal(raw)) return ipaddr.IPv4.parse(raw).toString();
-  if (!ipaddr.IPv6.isValid(raw)) return null;
+  if (!ipaddr.IPv6.isValid(raw) || !embeddedIPv4IsCanonical(raw)) return null;
   // `::ffff:10.0.0.1` is how Node reports IPv4 peers on a dual-stack socket: compare as IPv4.
   return ipaddr.process(raw).toString();
 }
@@ -53,7 +54,12 @@ function parseCanonical(raw: string): string | null {
 export function compileAddressList(list: readonly string[]): AddressMatcher {
   if (list.length === 0) return () => false;
   const matches = proxyaddr.compile([...list]);
-  return (address) => canonicalAddress(address) !== null && matches(address, 0);
+  // Matched in canonical form: ipaddr.js (inside proxy-addr) reads some dotted-tail forms
+  // differently from the canonical reading.
+  return (address) => {
+    const canonical = canonicalAddress(address);
+    return canonical !== null && matches(canonical, 0);
+  };
 }
 
 function joinHeader(value: string | string[] | undefined): string {

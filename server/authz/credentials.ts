@@ -116,6 +116,11 @@ export function parseAuthorization(values: readonly string[]): Credential {
   const param = space < 0 ? '' : trimmed.slice(space).trim();
   if (scheme === 'basic') return param === '' ? malformed('empty-authorization') : parseBasic(param);
   if (scheme === 'bearer') return param === '' ? malformed('empty-authorization') : parseBearer(param);
+  // A bare token (`Authorization: ata_…`) is read as Bearer. Anything else that holds something
+  // meant as one of our tokens (`Bearerata_…`, `Token ata_…`) is a token attempt gone wrong: it
+  // must never be handed to the site as another scheme's credential.
+  if (space < 0 && classifySecret(trimmed) === 'token') return { kind: 'bearer-token', secret: trimmed };
+  if (trimmed.toLowerCase().includes(TOKEN_PREFIX)) return malformed('bad-token-checksum');
   // OAuth 1.0a (application links), Negotiate and the like belong to the site.
   return { kind: 'other-scheme', scheme };
 }

@@ -123,7 +123,9 @@ function outcomesOf(value: string): Expected[] {
  */
 function otherScheme(written: string, param: string): Expected[] {
   const first = param.split(/[ \t]/)[0] ?? '';
-  if (!/ata_/i.test(written) && !looksLikeToken(first))
+  // Anything meant as one of our tokens, anywhere in another scheme's credential, is a token
+  // attempt: it never goes to the site as that scheme's credential.
+  if (!/ata_/i.test(`${written} ${param}`) && !looksLikeToken(first))
     return [{ kind: 'other-scheme', scheme: written.toLowerCase() }];
   const tokens = [written, first].filter((text) => isToken(text));
   const allowed: Expected[] = [malformed];
