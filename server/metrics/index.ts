@@ -8,27 +8,11 @@ import type {
   SiteLookup,
 } from './observers.ts';
 import { processMetrics } from './process-metrics.ts';
+import { type MetricsSources, PREFIX, scrapeGauges, THROTTLE_KINDS } from './scrape-gauges.ts';
 import { SITE_ERROR_KINDS, siteErrorKind } from './site-errors.ts';
 
 export type { AuthzObserver, ClusterObserver, DirectoryObserver } from './observers.ts';
-
-/** The database pool as knex's pool (tarn) reports it. */
-export interface PoolStats {
-  used: number;
-  free: number;
-  pending: number;
-  max: number;
-}
-
-/** What is read when Prometheus scrapes rather than counted as it happens. */
-export interface MetricsSources {
-  pool?: () => PoolStats | undefined;
-  /** The blocks in force (server/authz/throttle.ts list()). */
-  blocks?: () => ReadonlyArray<{ kind: 'address' | 'user' }>;
-  auditQueued?: () => number;
-  /** Whether the listen connection is up (server/cluster `listening`). */
-  listening?: () => boolean;
-}
+export type { MetricsSources, PoolStats } from './scrape-gauges.ts';
 
 export interface MetricsOptions {
   /** Whether this companion keeps a listen connection (PostgreSQL): only then the cluster metrics. */
@@ -44,8 +28,6 @@ export interface CompanionMetrics extends AuthzObserver, DirectoryObserver, Clus
 
 const LOOKUP_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const LAG_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
-const THROTTLE_KINDS = ['address', 'user'] as const;
-const PREFIX = 'api_token_auth_';
 
 // Series the shipped alerts watch, exported at 0 before the first such decision.
 const WATCHED_DECISIONS: DecisionLabels[] = [
@@ -129,7 +111,7 @@ class PromMetrics implements CompanionMetrics {
       registers: [registry],
     });
     for (const kind of SITE_ERROR_KINDS) this.#lookupErrors.inc({ kind }, 0);
-    this.#scrapeGauges(registry);
+    scrapeGauges(registry, () => this.#sources);
     if (options.listens) {
       this.#lag = new Histogram({
         name: `${PREFIX}notification_lag_seconds`,
@@ -181,57 +163,6 @@ class PromMetrics implements CompanionMetrics {
 
   notificationLag(seconds: number): void {
     this.#lag?.observe(Math.max(0, seconds));
-  }
-
-  /** Gauges read from their sources when scraped. */
-  #scrapeGauges(registry: Registry): void {
-    const sources = () => this.#sources;
-    new Gauge({
-      name: `${PREFIX}db_pool_connections`,
-      help: 'Database pool connections by state (used, free).',
-      labelNames: ['state'],
-      registers: [registry],
-      collect() {
-        const pool = sources().pool?.();
-        this.set({ state: 'used' }, pool?.used ?? 0);
-        this.set({ state: 'free' }, pool?.free ?? 0);
-      },
-    });
-    new Gauge({
-      name: `${PREFIX}db_pool_pending_acquires`,
-      help: 'Requests waiting for a database pool connection.',
-      registers: [registry],
-      collect() {
-        this.set(sources().pool?.()?.pending ?? 0);
-      },
-    });
-    new Gauge({
-      name: `${PREFIX}db_pool_max_connections`,
-      help: 'The most connections the database pool opens.',
-      registers: [registry],
-      collect() {
-        this.set(sources().pool?.()?.max ?? 0);
-      },
-    });
-    new Gauge({
-      name: `${PREFIX}throttle_active_blocks`,
-      help: 'Addresses (IPv6 /64s) and user names this companion refuses as blocked now (its own blocks and those other companions announced), by kind.',
-      labelNames: ['kind'],
-      registers: [registry],
-      collect() {
-        const counts = { address: 0, user: 0 };
-        for (const block of sources().blocks?.() ?? []) counts[block.kind]++;
-        for (const kind of THROTTLE_KINDS) this.set({ kind }, counts[kind]);
-      },
-    });
-    new Gauge({
-      name: `${PREFIX}audit_queue_depth`,
-      help: 'Authentication audit records waiting to be written.',
-      registers: [registry],
-      collect() {
-        this.set(sources().auditQueued?.() ?? 0);
-      },
-    });
   }
 }
 
