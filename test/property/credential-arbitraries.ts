@@ -119,6 +119,13 @@ const otherParamArb: fc.Arbitrary<Piece> = fc.oneof(
   fc
     .stringMatching(/^[a-z]{1,10}$/)
     .map((user) => piece(`username="${user}", realm="jira", nonce="abc", response="0f"`)),
+  // Our prefix inside other parameters, where it is no token.
+  fc
+    .constantFrom(
+      'username="data_admin", realm="jira"',
+      'oauth_consumer_key="metadata_sync", oauth_nonce="1"',
+    )
+    .map((p) => piece(p)),
 );
 
 const OTHER_SCHEMES = [
