@@ -3,7 +3,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { generateToken } from '../../../shared/token.ts';
-import { PROXIES } from './harness.ts';
+import { basic, call, PROXIES } from './harness.ts';
 import {
   createTokenWithSession,
   managedPats,
@@ -11,6 +11,7 @@ import {
   siteSession,
   startStockSiteStage,
 } from './stock-site.ts';
+import { UNNORMALISED_COMPANION_TARGETS } from './targets.ts';
 
 // The default mode as an administrator meets it: Debian's nginx and Caddy run their shipped files
 // in front of a stock simulated Jira, which trusts no identity header, and a companion in
@@ -103,6 +104,26 @@ describe.each(PROXIES)(
       expect(stage.sim.state.failedLoginCount('alice')).toBe(0);
       const after = await curl('-u', `alice:${secret}`, `${origin}/rest/api/2/myself`);
       expect(JSON.parse(after.body)).toMatchObject({ name: 'alice' });
+    });
+
+    it.each([
+      '/api-token-auth/authz/auth-request',
+      '/api-token-auth/authz/forward-auth',
+      '/api-token-auth/authz/ext-authz/rest/api/2/myself',
+      ...UNNORMALISED_COMPANION_TARGETS,
+    ])('%s never hands a client the site PAT', async (target) => {
+      const reply = await call(stage.proxy, target, {
+        headers: {
+          Authorization: basic('alice', secret),
+          'X-Original-URI': '/rest/api/2/myself',
+          'X-Forwarded-Uri': '/rest/api/2/myself',
+          'X-Original-Method': 'GET',
+          'X-Forwarded-Method': 'GET',
+        },
+      });
+      expect([400, 404]).toContain(reply.status);
+      expect(reply.headers.authorization).toBeUndefined();
+      expect(reply.headers['x-api-token-auth-mode']).toBeUndefined();
     });
 
     it('a password and the site’s own PAT reach the site as the client sent them', async () => {
