@@ -1,3 +1,4 @@
+import type { Settings } from '../../shared/api.ts';
 import {
   type AddressMatcher,
   compileAddressList,
@@ -7,15 +8,11 @@ import {
 } from './client-ip.ts';
 import { boundedMemo } from './memo.ts';
 
-/** The system-wide settings the validation plane reads (a subset of the settings document). */
-export interface AuthzSettings {
-  ipAllowlist: string[];
-  reverseProxy: ReverseProxySettings;
-  passwordBasicAuth: boolean;
-  forceReadOnlyScope: boolean;
-  auditAuthentications: boolean;
-  siteCredentialMode: 'site-token' | 'identity-header';
-}
+/** The system-wide settings the validation plane reads: a part of the settings document. */
+export type AuthzSettings = Pick<
+  Settings,
+  'ipAllowlist' | 'passwordBasicAuth' | 'forceReadOnlyScope' | 'auditAuthentications' | 'siteCredentialMode'
+> & { reverseProxy: ReverseProxySettings };
 
 /** Settings compiled once per change, so no request parses an address range. */
 export interface AuthzPolicy {
