@@ -12,7 +12,7 @@ import { buildExtension } from '../../../extension/build.ts';
 import { type DemoSite, type RunningDemo, startDemo } from '../../../scripts/demo/demo.ts';
 import { launchChromiumWithExtension } from '../../support/browser.ts';
 import { expectAccessible } from './axe.ts';
-import { login, openSitePage, screenshot } from './harness.ts';
+import { login, openAdminPage, openSitePage, screenshot } from './harness.ts';
 
 const DAY = 24 * 3600_000;
 const SITES = [
@@ -114,9 +114,8 @@ describe.each(SITES.map((s) => s.name))('expiry reminders on %s', (name) => {
   it('let the administrator filter the Token Manager on the same window', async () => {
     const site = demo.sites.find((s) => s.name === name) as DemoSite;
     await login(context, site, 'admin');
-    await openSitePage(page, site, '#api-token-auth/admin');
-    const admin = page.getByRole('dialog', { name: 'API Token Authentication administration' });
-    await admin.getByRole('tab', { name: 'Token Manager' }).click();
+    await openAdminPage(page, site, 'tokens');
+    const admin = page.getByRole('region', { name: 'API Token Authentication administration' });
     await admin.getByRole('row').filter({ hasText: 'far-off' }).waitFor();
     await admin.getByLabel('Only tokens expiring or expired within 7 days').check();
     await admin.getByRole('button', { name: 'Apply' }).click();
