@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Product } from '../config.ts';
 import type { SiteClient } from '../directory/site-client.ts';
+import { DropNotices } from '../drop-notices.ts';
 import type { AuditService } from '../services/audit-service.ts';
 import { realTimers, type Timers } from '../timers.ts';
 import { authHeaders, probeSiteAudit, refusalOf, SITE_AUDIT_PATHS } from './site-audit-api.ts';
@@ -31,8 +32,6 @@ interface Queued {
 
 type MirrorState = 'unknown' | 'on' | 'off';
 
-const DROP_NOTICE_INTERVAL_MS = 60_000;
-
 /**
  * Copies audit records into the site's own audit log, after the local append-only audit (the
  * source of truth) has them. Requests never wait for it: records join a bounded queue and one
@@ -51,10 +50,7 @@ export class AuditMirror {
   #timer: unknown;
   #running: Promise<void> | undefined;
   #failures = 0;
-  #dropped = 0;
-  #droppedTotal = 0;
-  #lastDropNotice = Number.NEGATIVE_INFINITY;
-  #dropTimer: unknown;
+  readonly #drops: DropNotices;
   #delivered = 0;
   #closed = false;
   #idle: Array<() => void> = [];
@@ -68,6 +64,14 @@ export class AuditMirror {
       ...options,
     };
     this.#timers = options.timers ?? realTimers;
+    this.#drops = new DropNotices({
+      timers: this.#timers,
+      notify: (dropped) =>
+        this.#o.logger.error(
+          { event: 'audit_mirror.dropped', dropped, maxQueued: this.#o.maxQueued },
+          'audit records were not mirrored to the site: its queue was full (they are in the local audit log)',
+        ),
+    });
   }
 
   get state(): MirrorState {
@@ -86,7 +90,7 @@ export class AuditMirror {
 
   /** Records dropped since start because the queue was full (for metrics). */
   get droppedTotal(): number {
-    return this.#droppedTotal;
+    return this.#drops.total;
   }
 
   /** The AuditService listener: never throws, never waits. */
@@ -109,7 +113,7 @@ export class AuditMirror {
       this.#cancelTimer();
       await this.#run();
     }
-    this.#noticeDrops(true);
+    this.#drops.flush();
   }
 
   /** Resolves once the queue is empty (everything sent, skipped or dropped) or mirroring is off. */
@@ -263,30 +267,7 @@ export class AuditMirror {
   }
 
   #drop(n: number): void {
-    this.#dropped += n;
-    this.#droppedTotal += n;
-    this.#noticeDrops(false);
-  }
-
-  /** Logs the drops so far now, or (within a minute of the last notice) when the minute is over. */
-  #noticeDrops(final: boolean): void {
-    if (this.#dropped === 0) return;
-    const wait = this.#lastDropNotice + DROP_NOTICE_INTERVAL_MS - Date.now();
-    if (!final && wait > 0) {
-      this.#dropTimer ??= this.#timers.setTimeout(() => {
-        this.#dropTimer = undefined;
-        this.#noticeDrops(false);
-      }, wait);
-      return;
-    }
-    if (this.#dropTimer !== undefined) this.#timers.clearTimeout(this.#dropTimer);
-    this.#dropTimer = undefined;
-    this.#lastDropNotice = Date.now();
-    this.#o.logger.error(
-      { event: 'audit_mirror.dropped', dropped: this.#dropped, maxQueued: this.#o.maxQueued },
-      'audit records were not mirrored to the site: its queue was full (they are in the local audit log)',
-    );
-    this.#dropped = 0;
+    this.#drops.add(n, new Date());
   }
 }
 

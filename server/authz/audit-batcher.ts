@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { DropNotices } from '../drop-notices.ts';
 import type { NewAuditRecord } from '../services/types.ts';
 import { realTimers, type Timers } from '../timers.ts';
 
@@ -21,7 +22,6 @@ export interface AuditBatcherOptions {
 export const DEFAULT_AUDIT_BATCH = 500;
 const DEFAULT_MAX_DELAY_MS = 200;
 export const DEFAULT_MAX_QUEUED = 50_000;
-const DROP_NOTICE_INTERVAL_MS = 60_000;
 
 /**
  * Collects the validation plane's audit records and writes them in batches, one write at a time.
@@ -40,10 +40,7 @@ export class AuditBatcher {
   #queue: TimedAuditRecord[] = [];
   #writing: Promise<void> | undefined;
   #timer: unknown;
-  #dropped = 0;
-  #droppedSince: Date | undefined;
-  #lastDropNotice = Number.NEGATIVE_INFINITY;
-  #dropTimer: unknown;
+  readonly #drops: DropNotices;
 
   constructor(options: AuditBatcherOptions) {
     this.#options = {
@@ -53,6 +50,14 @@ export class AuditBatcher {
       ...options,
     };
     this.#timers = options.timers ?? realTimers;
+    this.#drops = new DropNotices({
+      timers: this.#timers,
+      notify: (dropped, since) =>
+        this.#options.logger.error(
+          { event: 'audit.dropped', dropped, since: since.toISOString(), maxQueued: this.#options.maxQueued },
+          'authentication audit records were dropped: the audit store could not keep up',
+        ),
+    });
   }
 
   /** Records waiting to be written. */
@@ -62,10 +67,8 @@ export class AuditBatcher {
 
   add(record: TimedAuditRecord): void {
     if (this.#queue.length >= this.#options.maxQueued) {
-      this.#dropped++;
       this.#options.onDropped?.();
-      this.#droppedSince ??= record.at;
-      this.#noticeDrops(false);
+      this.#drops.add(1, record.at);
       return;
     }
     this.#queue.push(record);
@@ -79,7 +82,7 @@ export class AuditBatcher {
       this.#startWriting();
       await this.#writing;
     }
-    this.#noticeDrops(true);
+    this.#drops.flush();
   }
 
   #startWriting(): void {
@@ -102,32 +105,5 @@ export class AuditBatcher {
         // What arrived meanwhile goes next, full batch or not: the queue only grows while writing.
         if (this.#queue.length > 0) this.#startWriting();
       });
-  }
-
-  /** Logs the drops so far now, or (within a minute of the last notice) when the minute is over. */
-  #noticeDrops(final: boolean): void {
-    if (this.#dropped === 0) return;
-    const wait = this.#lastDropNotice + DROP_NOTICE_INTERVAL_MS - Date.now();
-    if (!final && wait > 0) {
-      this.#dropTimer ??= this.#timers.setTimeout(() => {
-        this.#dropTimer = undefined;
-        this.#noticeDrops(false);
-      }, wait);
-      return;
-    }
-    if (this.#dropTimer !== undefined) this.#timers.clearTimeout(this.#dropTimer);
-    this.#dropTimer = undefined;
-    this.#lastDropNotice = Date.now();
-    this.#options.logger.error(
-      {
-        event: 'audit.dropped',
-        dropped: this.#dropped,
-        since: this.#droppedSince?.toISOString(),
-        maxQueued: this.#options.maxQueued,
-      },
-      'authentication audit records were dropped: the audit store could not keep up',
-    );
-    this.#dropped = 0;
-    this.#droppedSince = undefined;
   }
 }
