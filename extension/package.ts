@@ -32,7 +32,7 @@ export interface Packages {
   uncommitted: string[];
 }
 
-export const packageName = (what: BuildTarget | 'source', version: string) =>
+const packageName = (what: BuildTarget | 'source', version: string) =>
   `api-token-auth-${what}-${version}.zip`;
 
 export async function packageExtension({ outDir, sites, log = () => {} }: PackageOptions): Promise<Packages> {

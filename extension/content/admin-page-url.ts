@@ -7,7 +7,7 @@ import { type AdminTab, isAdminTab } from '../panels/admin-tabs.ts';
 import { pageBelongsToSite } from '../storage/site-url.ts';
 import type { Product } from './page-detect.ts';
 
-export const ADMIN_PAGE_PARAM = 'api-token-auth';
+const ADMIN_PAGE_PARAM = 'api-token-auth';
 
 /** The product page whose content area the admin page takes, below the site's base URL. */
 export const ADMIN_HOST_PAGE: Record<Product, string> = {

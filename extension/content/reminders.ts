@@ -4,7 +4,7 @@
 import type { Token } from '../api-types.ts';
 import type { ReminderPhase } from '../storage/dismissed-reminders.ts';
 
-export const REMINDER_WINDOW_MS = 7 * 24 * 3600_000;
+const REMINDER_WINDOW_MS = 7 * 24 * 3600_000;
 
 export function reminderPhase(token: Pick<Token, 'expiresAt'>, now: Date = new Date()): ReminderPhase | null {
   if (!token.expiresAt) return null;

@@ -68,7 +68,7 @@ async function remember(env: StartEnv, site: SiteConfig, user: string | null, an
 }
 
 /** Before `/me` answers, for a logged-in person with no last known answer: see offersTokenPanel. */
-export const PENDING = (): CompanionError =>
+const PENDING = (): CompanionError =>
   new CompanionError(0, 'pending', 'The API Token Authentication server has not answered yet');
 
 function wants(feature: Feature, ctx: ContentContext): boolean {

@@ -44,6 +44,23 @@ function LastUsed({ token, now }: { token: Token; now: Date }) {
   );
 }
 
+/** Site-token mode: a token that cannot reach the site yet, or any more, says why. */
+function SiteCredential({ token }: { token: Token }) {
+  if (token.siteCredential === 'pending')
+    return (
+      <div>
+        <span class="lozenge">{t('siteCredentialPending', token.owner)}</span>
+      </div>
+    );
+  if (token.siteCredential === 'refused')
+    return (
+      <div>
+        <span class="lozenge removed">{t('siteCredentialRefused', token.owner)}</span>
+      </div>
+    );
+  return null;
+}
+
 export function TokenTable({ tokens, showOwner = false, now = new Date(), onDelete }: Props) {
   if (tokens.length === 0) return <p class="subtle">{t('noTokens')}</p>;
   return (
@@ -72,6 +89,7 @@ export function TokenTable({ tokens, showOwner = false, now = new Date(), onDele
             <th scope="row">
               {token.name} <span class="subtle">…{token.hint}</span>
               {token.createdBy !== token.owner && <div class="subtle">{t('createdBy', token.createdBy)}</div>}
+              <SiteCredential token={token} />
             </th>
             <td>{formatDate(token.createdAt)}</td>
             <td>

@@ -18,7 +18,7 @@ export interface UsageExamples {
   python: string;
 }
 
-export function whoAmIPath(product: Product): string {
+function whoAmIPath(product: Product): string {
   return product === 'jira' ? '/rest/api/2/myself' : '/rest/api/user/current';
 }
 

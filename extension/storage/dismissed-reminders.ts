@@ -3,7 +3,7 @@
 // reminders span 14 days at most).
 import type { Area } from './sites.ts';
 
-export const DISMISSED_KEY = 'ata.dismissedReminders';
+const DISMISSED_KEY = 'ata.dismissedReminders';
 const VERSION = 1;
 const KEEP_MS = 30 * 24 * 3600_000;
 

@@ -6,10 +6,10 @@
 import type { Me } from '../api-types.ts';
 import type { Area } from './sites.ts';
 
-export const LAST_KNOWN_KEY = 'ata.lastKnownMe';
+const LAST_KNOWN_KEY = 'ata.lastKnownMe';
 const VERSION = 1;
 /** Oldest entries are dropped beyond this, so a shared browser's list cannot grow without end. */
-export const MAX_ENTRIES = 20;
+const MAX_ENTRIES = 20;
 
 interface Entry {
   me: Me;

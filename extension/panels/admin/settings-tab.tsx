@@ -1,5 +1,5 @@
 // System-Wide Settings: maximum validity, IP allowlist, reverse proxy, password Basic auth,
-// auditing of authentications, read-only scope. After lowering the maximum, the answer says
+// auditing of authentications, read-only scope, and what the site receives for a token. After lowering the maximum, the answer says
 // how many tokens outlive it and offers to cap them.
 import { useEffect, useState } from 'preact/hooks';
 import { VALIDITY_OPTIONS } from '../../../shared/validity.ts';
@@ -89,6 +89,21 @@ export function SettingsTab({ client, onSaved }: { client: CompanionClient; onSa
         </>
       )}
       <h3>{t('authentication')}</h3>
+      <fieldset class="field">
+        <legend>{t('siteCredentialMode')}</legend>
+        {(['site-token', 'identity-header'] as const).map((mode) => (
+          <label key={mode} class="radio">
+            <input
+              type="radio"
+              name="ata-site-credential-mode"
+              value={mode}
+              checked={draft.siteCredentialMode === mode}
+              onChange={() => update({ siteCredentialMode: mode })}
+            />{' '}
+            {t(mode === 'site-token' ? 'siteCredentialModeSiteToken' : 'siteCredentialModeIdentityHeader')}
+          </label>
+        ))}
+      </fieldset>
       <div class="field">
         <Checkbox
           checked={!draft.passwordBasicAuth}
