@@ -127,6 +127,24 @@ describe('the token list’s facts', () => {
     expect(rows[0]?.querySelector('time')?.getAttribute('datetime')).toBe(at(5 * DAY));
   });
 
+  it('says when a token waits for its owner’s first visit, or the site no longer takes the owner’s credential', () => {
+    const host = mount(
+      <TokenTable
+        now={NOW}
+        tokens={[
+          token({ id: '1', owner: 'bob', createdBy: 'admin', siteCredential: 'pending' }),
+          token({ id: '2', siteCredential: 'refused' }),
+          token({ id: '3', siteCredential: 'ready' }),
+        ]}
+        onDelete={async () => {}}
+      />,
+    );
+    const names = [...host.querySelectorAll('tbody th')].map((th) => th.textContent);
+    expect(names[0]).toContain('Waiting for bob to open the site once');
+    expect(names[1]).toContain('The site no longer accepts alice’s credential');
+    expect(names[2]).toBe('ci …AbCd');
+  });
+
   it('picks the largest unit that fits', () => {
     expect(relativeTime(at(90_000), NOW)).toBe('in 2 minutes');
     expect(relativeTime(at(-DAY), NOW)).toBe('yesterday');
