@@ -57,8 +57,8 @@ td { border-bottom: 1px solid var(--ata-border); padding: 6px; vertical-align: m
 .lozenge.removed { background: var(--ata-danger-bg); color: var(--ata-danger); }
 .usage dl { margin: 8px 0 0; }
 .usage dt { font-size: 12px; font-weight: 600; color: var(--ata-subtle); margin-top: 8px; }
-.usage dd { margin: 2px 0 0; }
-.usage code.secret { flex: 1 1 auto; }
+.usage dd { margin: 2px 0 0; flex-wrap: nowrap; }
+.usage code.secret { flex: 1 1 auto; min-width: 0; }
 code.ip { display: block; font-family: SFMono-Medium, "SF Mono", Menlo, Consolas, monospace; font-size: 12px; }
 .copy { display: inline-flex; gap: 6px; align-items: center; }
 .message { border-radius: 3px; padding: 12px 16px; margin: 10px 0; }
