@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { AuditBatcher, type TimedAuditRecord } from '../../../server/authz/audit-batcher.ts';
+import type { Timers } from '../../../server/timers.ts';
 
 const record = (i: number): TimedAuditRecord => ({
   at: new Date(Date.UTC(2026, 0, 1, 0, 0, 0, i)),
@@ -10,7 +11,30 @@ const record = (i: number): TimedAuditRecord => ({
   details: { reason: 'invalid-token' },
 });
 
+/** Timers that fire only when the test says so: no real sleeps. */
+function manualTimers() {
+  const pending = new Map<number, { run: () => void; ms: number }>();
+  let next = 0;
+  const timers: Timers = {
+    setTimeout: (run, ms) => {
+      pending.set(++next, { run, ms });
+      return next;
+    },
+    clearTimeout: (handle) => pending.delete(handle as number),
+    setInterval: () => 0,
+    clearInterval: () => {},
+  };
+  const fire = () => {
+    const due = [...pending.values()];
+    pending.clear();
+    for (const { run } of due) run();
+    return due.map((d) => d.ms);
+  };
+  return { timers, fire };
+}
+
 function setup(options: { batchSize?: number; maxQueued?: number; maxDelayMs?: number } = {}) {
+  const manual = manualTimers();
   const batches: TimedAuditRecord[][] = [];
   const logged: Array<Record<string, unknown>> = [];
   let release: (() => void) | undefined;
@@ -23,9 +47,11 @@ function setup(options: { batchSize?: number; maxQueued?: number; maxDelayMs?: n
       if (records.some((r) => r.actor === 'poison')) throw new Error('database is locked');
     },
     logger,
+    timers: manual.timers,
     ...options,
   });
   return {
+    fire: manual.fire,
     batcher,
     batches,
     logged,
@@ -54,10 +80,14 @@ describe('AuditBatcher', () => {
   });
 
   it('writes a partial batch after maxDelayMs without being asked', async () => {
-    const { batcher, batches } = setup({ batchSize: 100, maxDelayMs: 20 });
+    const { batcher, batches, fire } = setup({ batchSize: 100, maxDelayMs: 20 });
     batcher.add(record(1));
     expect(batches).toEqual([]);
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    // The batcher's own timer, 20 ms: fired by hand.
+    expect(fire()).toEqual([20]);
+    // Written when the timer fired, not by the flush.
+    expect(batches.map((b) => b.length)).toEqual([1]);
+    await batcher.flush();
     expect(batches.map((b) => b.length)).toEqual([1]);
   });
 
