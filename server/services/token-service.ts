@@ -186,7 +186,12 @@ export class TokenService {
     return this.deps.store.tokens.search(filter, page);
   }
 
-  /** Deletes one token; with `owner`, only if it belongs to them. False when nothing was deleted (→ 404). */
+  /**
+   * Deletes one token; with `owner`, only if it belongs to them. False when nothing was deleted
+   * (→ 404). A deleted token is refused on the very next request: `token.deleted` drops every
+   * cached decision for it, whichever way it was written (server/authz/decision-cache.ts), and
+   * other companions on the same PostgreSQL hear of it through server/cluster/ within a second.
+   */
   async delete(
     id: string,
     ctx: RequestContext,
