@@ -9,7 +9,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import { type BenchContext, benchContext, type GroupReport } from './context.ts';
+import { type BenchContext, benchContext, type GroupReport, startCompanion } from './context.ts';
 import { engineCases } from './engine.ts';
 import type { CaseResult } from './load.ts';
 import { ROOT } from './processes.ts';
@@ -22,10 +22,16 @@ const GROUPS: Record<string, (ctx: BenchContext) => Promise<GroupReport>> = {
     const shared = await ctx.companion();
     return proxyCases({
       dir: ctx.dir,
-      companion: ctx.companionAddress,
-      companionProcess: shared.companion,
+      tcp: {
+        address: ctx.companionAddress,
+        process: shared.companion,
+        authorization: shared.valid.Authorization,
+      },
+      startOnSocket: async (socket) => {
+        const started = await startCompanion(ctx, 'companion-unix', `unix:${socket}`);
+        return { address: `unix:${socket}`, process: started.process, authorization: started.authorization };
+      },
       bind: ctx.nginxAddress,
-      authorization: shared.valid.Authorization,
       seconds: ctx.seconds,
       pairs: ctx.pairs,
       connections: ctx.connections,
