@@ -6,7 +6,7 @@ import { freePort, startNginx } from '../test/support/nginx.ts';
 import type { BenchContext, GroupReport } from './context.ts';
 import { flood } from './flood.ts';
 import { type CaseResult, measure } from './load.ts';
-import { DO_NOTHING_SERVER, startProcess } from './processes.ts';
+import { type BenchProcess, DO_NOTHING_SERVER, startProcess } from './processes.ts';
 import { seedTokens } from './seed.ts';
 
 const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
@@ -65,56 +65,19 @@ export async function engineCases(ctx: BenchContext): Promise<GroupReport> {
   const rssAfterC = await companion.rssMb();
 
   // (d) at fixed rates, so the comparison shows what wrong tokens cost, not how a closed loop
-  // queues: valid tokens at 10 % of (c)'s rate, alone and beside a flood at 50 % of it.
+  // queues: valid tokens at 10 % of (c)'s rate, alone and beside a flood at 50 % of it; then
+  // (D) at the absolute rates of a busy Data Center node, the same on every machine.
   step('(d) valid tokens alone, then beside a flood of wrong tokens (fixed rates)');
-  const validRate = Math.max(100, Math.round(c.reqPerSec * 0.1));
-  const floodRate = Math.max(500, Math.round(c.reqPerSec * 0.5));
-  const half = connections / 2;
-  const validOptions = {
-    url: authRequest,
-    headers: valid,
-    connections: half,
-    durationSeconds: seconds,
-    rate: validRate,
-  };
-  const validAlone = await measure(`(d0) valid token alone, ${validRate}/s`, validOptions);
-  // (d1) and (d2) guess at alice's tokens, so past 10 failures her name is blocked and the
-  // rest are refused as throttled (still after a store lookup, so her own tokens keep working);
-  // (d3) makes up a new name each time, so no block ever applies: every request reaches the store.
-  const floodOf = (label: string, from: string, user: string) =>
-    flood({
-      name: `${label} flood ${floodRate}/s: wrong tokens, ${from === 'random' ? 'random addresses' : 'one address'}${user === 'random' ? ', made-up names' : ''}`,
-      url: authRequest,
-      rate: floodRate,
-      connections: half,
-      durationSeconds: seconds,
-      from,
-      user,
-    });
-  // The flood's row carries the companion's CPU per answered request of both streams together.
-  const beside = async (label: string, from: string, user: string) => {
-    const cpuBefore = await companion.cpuMicros();
-    const [floodResult, valid] = await Promise.all([
-      floodOf(label, from, user),
-      measure(`${label} valid token during it`, validOptions),
-    ]);
-    // Both include a one-second warm-up that the CPU time also covers.
-    const answered = (floodResult.requests + valid.requests) * ((seconds + 1) / seconds);
-    const serverCpuUs = Math.round((((await companion.cpuMicros()) - cpuBefore) / answered) * 10) / 10;
-    return [{ ...floodResult, serverCpuUs }, valid] as const;
-  };
-  const [floodSpread, validDuringSpread] = await beside('(d1)', 'random', 'alice');
-  const [floodOne, validDuringOne] = await beside('(d2)', '203.0.113.99', 'alice');
-  const [floodNames, validDuringNames] = await beside('(d3)', 'random', 'random');
-  results.push(
-    validAlone,
-    floodSpread,
-    validDuringSpread,
-    floodOne,
-    validDuringOne,
-    floodNames,
-    validDuringNames,
-  );
+  const relative = await floods(ctx, 'd', {
+    validRate: Math.max(100, Math.round(c.reqPerSec * 0.1)),
+    floodRate: Math.max(500, Math.round(c.reqPerSec * 0.5)),
+    authRequest,
+    valid,
+    companion,
+  });
+  step('(D) the same at 500/s valid and 2,000/s wrong tokens');
+  const absolute = await floods(ctx, 'D', { validRate: 500, floodRate: 2000, authRequest, valid, companion });
+  results.push(...relative.results, ...absolute.results);
   const rssAfterD = await companion.rssMb();
 
   step('(e) nginx (shipped config) → simulator, without and with the auth_request check');
@@ -141,9 +104,8 @@ export async function engineCases(ctx: BenchContext): Promise<GroupReport> {
       'b/a of each pair': pairs.map((p) => ratio(p.ratio, 1)).join(' '),
       'a/b server CPU per request': ratio(a.serverCpuUs ?? Number.NaN, b.serverCpuUs ?? Number.NaN),
       'c/b req/s (target ≥ 0.95)': ratio(c.reqPerSec, b.reqPerSec),
-      'd1 valid p99 / alone p99 (target < 2)': ratio(validDuringSpread.p99, validAlone.p99),
-      'd2 valid p99 / alone p99 (target < 2)': ratio(validDuringOne.p99, validAlone.p99),
-      'd3 valid p99 / alone p99 (target < 2)': ratio(validDuringNames.p99, validAlone.p99),
+      ...relative.ratios,
+      ...absolute.ratios,
       'e2/e1 req/s': ratio(e2.reqPerSec, e1.reqPerSec),
     },
     memory: {
@@ -151,4 +113,64 @@ export async function engineCases(ctx: BenchContext): Promise<GroupReport> {
       'companion RSS after (d), MB': rssAfterD,
     },
   };
+}
+
+interface FloodOptions {
+  validRate: number;
+  floodRate: number;
+  authRequest: string;
+  valid: Record<string, string>;
+  companion: BenchProcess;
+}
+
+/** A valid-token stream alone, then beside each of three floods of wrong tokens. */
+async function floods(ctx: BenchContext, label: string, options: FloodOptions) {
+  const { seconds, connections } = ctx;
+  const { validRate, floodRate, authRequest, companion } = options;
+  const half = connections / 2;
+  const validOptions = {
+    url: authRequest,
+    headers: options.valid,
+    connections: half,
+    durationSeconds: seconds,
+    rate: validRate,
+  };
+  const validAlone = await measure(`(${label}0) valid token alone, ${validRate}/s`, validOptions);
+  // (1) and (2) guess at alice's tokens, so past 10 failures her name is blocked and the rest
+  // are refused as throttled (still after a store lookup, so her own tokens keep working);
+  // (3) makes up a new name each time, so no block ever applies: every request reaches the store.
+  const floodOf = (name: string, from: string, user: string) =>
+    flood({
+      name: `${name} flood ${floodRate}/s: wrong tokens, ${from === 'random' ? 'random addresses' : 'one address'}${user === 'random' ? ', made-up names' : ''}`,
+      url: authRequest,
+      rate: floodRate,
+      connections: half,
+      durationSeconds: seconds,
+      from,
+      user,
+    });
+  // The flood's row carries the companion's CPU per answered request of both streams together.
+  const beside = async (name: string, from: string, user: string) => {
+    const cpuBefore = await companion.cpuMicros();
+    const [floodResult, during] = await Promise.all([
+      floodOf(name, from, user),
+      measure(`${name} valid token during it`, validOptions),
+    ]);
+    // Both include a one-second warm-up that the CPU time also covers.
+    const answered = (floodResult.requests + during.requests) * ((seconds + 1) / seconds);
+    const serverCpuUs = Math.round((((await companion.cpuMicros()) - cpuBefore) / answered) * 10) / 10;
+    return [{ ...floodResult, serverCpuUs }, during] as const;
+  };
+  const results: CaseResult[] = [validAlone];
+  const ratios: Record<string, number> = {};
+  for (const [n, from, user] of [
+    ['1', 'random', 'alice'],
+    ['2', '203.0.113.99', 'alice'],
+    ['3', 'random', 'random'],
+  ] as const) {
+    const [floodResult, during] = await beside(`(${label}${n})`, from, user);
+    results.push(floodResult, during);
+    ratios[`${label}${n} valid p99 / alone p99 (target < 2)`] = ratio(during.p99, validAlone.p99);
+  }
+  return { results, ratios };
 }
