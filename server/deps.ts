@@ -10,6 +10,7 @@ import type { PermissionService } from './services/permission-service.ts';
 import type { SettingsService } from './services/settings-service.ts';
 import type { TokenService } from './services/token-service.ts';
 import type { SiteCredentialService } from './site-credentials/site-credential-service.ts';
+import type { WebhookService } from './webhooks/webhook-service.ts';
 
 /**
  * Everything a running companion is made of, built once by wireCompanion (server/wiring.ts) and
@@ -35,6 +36,8 @@ export interface CompanionDeps {
   siteCredentials: SiteCredentialService;
   // This companion's metrics (its own registry), served at <base>/metrics (server/metrics).
   metrics: CompanionMetrics;
+  /** The optional webhook (server/webhooks): its settings, test button and announcements. */
+  webhooks: WebhookService;
   // Readiness of the database (throws when it cannot answer).
   checkDatabase(): Promise<void>;
   // Registers work to finish before the process exits (e.g. flushing batched last-used writes).

@@ -15,6 +15,7 @@ import { SiteCredentialService } from './site-credentials/site-credential-servic
 import { sitePats } from './site-credentials/site-pats.ts';
 import { createStore, type Store } from './store/index.ts';
 import type { Timers } from './timers.ts';
+import { WebhookService } from './webhooks/webhook-service.ts';
 
 // Builds everything the app needs from the configuration: logger, store (migrated), key, services,
 // directory, and the shutdown hooks. Tests call this directly and drive createApp with supertest.
@@ -142,6 +143,18 @@ export async function wireCompanion(config: Config, overrides: CompanionOverride
         .catch((err) => logger.warn({ err }, 'could not delete unused site credentials'));
     services.events.on('token.deleted', onDeleted);
     hooks.push(async () => void services.events.off('token.deleted', onDeleted));
+    const webhooks = new WebhookService({
+      ...services,
+      store,
+      key,
+      logger,
+      clock,
+      site: config.siteUrl,
+      timers: overrides.timers,
+      random: overrides.random,
+    });
+    webhooks.start();
+    hooks.push(() => webhooks.close());
     const authz = new AuthzService({
       ...services,
       directory,
@@ -172,6 +185,7 @@ export async function wireCompanion(config: Config, overrides: CompanionOverride
       metrics,
       cluster,
       siteCredentials,
+      webhooks,
       checkDatabase: () => store.ping(),
       onClose: (hook) => hooks.push(hook),
     };

@@ -140,6 +140,57 @@ export const PutSettingsResponse = z
   .meta({ id: 'PutSettingsResponse' });
 export type PutSettingsResponse = z.infer<typeof PutSettingsResponse>;
 
+// ---- webhook --------------------------------------------------------------------------------
+/** What the optional webhook sends (README "Webhook"); `test` only from the test button. */
+export const WEBHOOK_EVENTS = [
+  'token.expiring_7d',
+  'token.expiring_1d',
+  'token.expired',
+  'token.created_for_user',
+  'token.revoked_by_admin',
+  'test',
+] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+const WebhookUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+  .max(2048)
+  .nullable();
+
+/** The webhook as GET answers it: whether a signing secret is stored, never the secret. */
+export const WebhookSettings = z
+  .object({
+    enabled: z.boolean(),
+    url: WebhookUrl,
+    secretSet: z.boolean().meta({ description: 'Whether a signing secret is stored' }),
+  })
+  .meta({ id: 'WebhookSettings' });
+export type WebhookSettings = z.infer<typeof WebhookSettings>;
+
+export const PutWebhookSettings = z
+  .strictObject({
+    enabled: z.boolean(),
+    url: WebhookUrl,
+    secret: z.string().min(16).max(256).nullable().optional().meta({
+      description: 'A new signing secret (16-256 characters); left out keeps the stored one, null removes it',
+    }),
+  })
+  .meta({ id: 'PutWebhookSettings' });
+export type PutWebhookSettings = z.infer<typeof PutWebhookSettings>;
+
+export const WebhookTestResult = z
+  .object({
+    delivered: z.boolean().meta({ description: 'The receiver answered 2xx' }),
+    status: z
+      .number()
+      .int()
+      .nullable()
+      .meta({ description: 'The receiver’s HTTP status; null when none came' }),
+    error: z.string().optional().meta({ description: 'Why nothing was delivered' }),
+  })
+  .meta({ id: 'WebhookTestResult' });
+export type WebhookTestResult = z.infer<typeof WebhookTestResult>;
+
 // ---- permissions ----------------------------------------------------------------------------
 export const PermissionGrant = z.strictObject({ everyone: z.boolean(), groups: z.array(GroupName).max(100) });
 export const Permissions = z

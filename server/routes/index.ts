@@ -6,6 +6,7 @@ import { adminPermissionRoutes } from './admin-permissions.ts';
 import { adminSettingsRoutes } from './admin-settings.ts';
 import { adminThrottleRoutes } from './admin-throttles.ts';
 import { adminTokenRoutes } from './admin-tokens.ts';
+import { adminWebhookRoutes } from './admin-webhook.ts';
 import type { RouteDeps } from './deps.ts';
 import { docsRoutes } from './docs.ts';
 import { healthRoutes } from './health.ts';
@@ -32,6 +33,7 @@ export const ROUTES: readonly Route[] = [
   ...adminAuditRoutes,
   ...validateRoutes,
   ...adminThrottleRoutes,
+  ...adminWebhookRoutes,
 ];
 
 /** The OpenAPI document of a companion mounted at `basePath`. */

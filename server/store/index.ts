@@ -9,11 +9,13 @@ import { migrationSource } from './migrations/index.ts';
 import { SiteCredentialStore } from './site-credential-store.ts';
 import { preparedRead } from './sqlite-reader.ts';
 import { FIND_BY_HASH_SQL, type HashLookup, type TokenRow, TokenStore } from './token-store.ts';
+import { WebhookStore } from './webhook-store.ts';
 
 export type { StoredDocument } from './document-store.ts';
 export type { SealedCopy, SiteCredentialRecord, SiteCredentialState } from './site-credential-store.ts';
 export type { NewTokenRow } from './token-store.ts';
-export type { AuditStore, DocumentStore, SiteCredentialStore, TokenStore };
+export type { WebhookConfigRecord } from './webhook-store.ts';
+export type { AuditStore, DocumentStore, SiteCredentialStore, TokenStore, WebhookStore };
 
 /** What the metrics read of knex's pool (tarn's Pool; `max` is public at run time). */
 interface TarnPool {
@@ -30,6 +32,7 @@ export interface Repositories {
   permissions: DocumentStore;
   audit: AuditStore;
   siteCredentials: SiteCredentialStore;
+  webhook: WebhookStore;
 }
 
 export interface Store extends Repositories {
@@ -55,6 +58,7 @@ function repositories(db: Knex | Knex.Transaction, lookupByHash?: HashLookup): R
     permissions: new DocumentStore(db, 'permissions'),
     audit: new AuditStore(db),
     siteCredentials: new SiteCredentialStore(db),
+    webhook: new WebhookStore(db),
   };
 }
 

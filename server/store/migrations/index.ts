@@ -6,6 +6,7 @@ import * as createDocuments from './20261128013100-create-settings-and-permissio
 import * as createAudit from './20261128013200-create-audit.ts';
 import * as addTokenOwnerKey from './20261201230000-add-token-owner-key.ts';
 import * as createSiteCredentials from './20261202000000-create-site-credentials.ts';
+import * as createWebhook from './20261202010000-create-webhook.ts';
 
 const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261128013000-create-tokens': createTokens,
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261128013200-create-audit': createAudit,
   '20261201230000-add-token-owner-key': addTokenOwnerKey,
   '20261202000000-create-site-credentials': createSiteCredentials,
+  '20261202010000-create-webhook': createWebhook,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
