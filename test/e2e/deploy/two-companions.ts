@@ -197,15 +197,16 @@ export function steadyLoad(url: string, authorization: string, rate: number) {
 }
 
 /**
- * A TCP relay to the site whose answers can be held back: a companion that reaches the site
- * through it has checks in flight for as long as the test wants.
+ * A TCP relay whose answers can be held back (a companion that reaches the site through it has
+ * checks in flight for as long as the test wants), and that counts the connections it accepted.
  */
 export async function delayingRelay(
   port: number,
-): Promise<{ port: number; delayMs: number; close(): Promise<void> }> {
-  const relay = { port: 0, delayMs: 0, close: async () => {} };
+): Promise<{ port: number; delayMs: number; accepted: number; close(): Promise<void> }> {
+  const relay = { port: 0, delayMs: 0, accepted: 0, close: async () => {} };
   const sockets = new Set<Socket>();
   const server: Server = createServer((client) => {
+    relay.accepted += 1;
     const upstream = connect(port, '127.0.0.1');
     for (const socket of [client, upstream]) {
       sockets.add(socket);
