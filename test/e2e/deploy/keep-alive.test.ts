@@ -38,7 +38,8 @@ describe.each(PROXIES)('$name reuses its connections to the companion', (proxy) 
       serviceToken: sim.state.createPersonalAccessToken('admin'),
       databaseUrl: `sqlite://${path.join(dataDir, 'companion.sqlite')}`,
     });
-    // The relay between nginx and the companion counts the TCP connections nginx opens.
+    // A relay between the proxy and the companion counts the connections the proxy opens; the
+    // companion sees the relay's address (127.0.0.1) as the peer, so it is trusted as well.
     await companion.deps.settings.update(
       {
         ...settingsFor(PROXY, 'identity-header'),
