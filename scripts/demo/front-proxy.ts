@@ -144,7 +144,7 @@ export async function startFrontProxy(options: FrontProxyOptions): Promise<Runni
 
   /** The `auth_request` subrequest: a GET without a body that carries the client's headers. */
   const checkWithCompanion = (req: IncomingMessage, headers: OutgoingHttpHeaders, companion: URL) =>
-    new Promise<{ status: number; headers: IncomingHttpHeaders; body: string }>((resolve) => {
+    new Promise<{ status: number; headers: IncomingHttpHeaders }>((resolve) => {
       const subHeaders: OutgoingHttpHeaders = {
         ...headers,
         'x-original-method': req.method ?? 'GET',
@@ -162,18 +162,12 @@ export async function startFrontProxy(options: FrontProxyOptions): Promise<Runni
           agent: companionAgent,
         },
         (answer) => {
-          const chunks: Buffer[] = [];
-          answer.on('data', (chunk: Buffer) => chunks.push(chunk));
-          answer.on('end', () =>
-            resolve({
-              status: answer.statusCode ?? 500,
-              headers: answer.headers,
-              body: Buffer.concat(chunks).toString('utf8'),
-            }),
-          );
+          // Only the status and headers count (a refusal has no body for auth_request).
+          answer.resume();
+          answer.on('end', () => resolve({ status: answer.statusCode ?? 500, headers: answer.headers }));
         },
       );
-      sub.on('error', () => resolve({ status: 500, headers: {}, body: '' }));
+      sub.on('error', () => resolve({ status: 500, headers: {} }));
       sub.end();
     });
 
@@ -204,13 +198,18 @@ export async function startFrontProxy(options: FrontProxyOptions): Promise<Runni
     // Like nginx: 401 and 403 reach the client, anything else is an internal error (fail closed).
     req.resume();
     if (verdict.status === 401 || verdict.status === 403) {
-      const passOn: Record<string, string> = { 'content-type': 'application/json' };
+      // The companion answers auth_request refusals without a body (nginx shows its own page):
+      // like nginx, the front proxy writes its own, naming the reason.
+      const passOn: Record<string, string> = { 'content-type': 'text/plain; charset=utf-8' };
       for (const name of ['www-authenticate', 'x-api-token-auth-reason', 'retry-after']) {
         const value = verdict.headers[name];
         if (typeof value === 'string') passOn[name] = value;
       }
+      const reason = passOn['x-api-token-auth-reason'];
       res.writeHead(verdict.status, passOn);
-      res.end(verdict.body);
+      res.end(
+        `${verdict.status} ${verdict.status === 401 ? 'Unauthorized' : 'Forbidden'}${reason ? ` (${reason})` : ''}\n`,
+      );
       return;
     }
     res.writeHead(500, { 'content-type': 'text/plain' });
