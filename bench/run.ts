@@ -15,6 +15,7 @@ import type { CaseResult } from './load.ts';
 import { ROOT } from './processes.ts';
 import { proxyCases } from './proxy.ts';
 import { revocationCases } from './revocation.ts';
+import { siteTokenCases } from './site-token.ts';
 
 const GROUPS: Record<string, (ctx: BenchContext) => Promise<GroupReport>> = {
   engine: engineCases,
@@ -40,6 +41,7 @@ const GROUPS: Record<string, (ctx: BenchContext) => Promise<GroupReport>> = {
     });
   },
   revocation: revocationCases,
+  'site-token': siteTokenCases,
 };
 
 const RESULTS = path.join(ROOT, 'bench/results/latest.json');
