@@ -1,6 +1,6 @@
 // System-Wide Settings: maximum validity, IP allowlist, reverse proxy, password Basic auth,
 // auditing of authentications, read-only scope, and what the site receives for a token. After lowering the maximum, the answer says
-// how many tokens outlive it and offers to cap them.
+// how many tokens outlive it and offers to cap them. The optional webhook is saved on its own, below.
 import { useEffect, useState } from 'preact/hooks';
 import { VALIDITY_OPTIONS } from '../../../shared/validity.ts';
 import type { PutSettingsResponse, Settings, Validity } from '../../api-types.ts';
@@ -12,8 +12,18 @@ import { ErrorMessage } from '../error-message.tsx';
 import { validityLabel } from '../format.ts';
 import { useAction, useLoad } from '../hooks.ts';
 import { IpListEditor, invalidEntries } from './ip-list-editor.tsx';
+import { WebhookSection } from './webhook-section.tsx';
 
 export function SettingsTab({ client, onSaved }: { client: CompanionClient; onSaved(): void }) {
+  return (
+    <>
+      <SettingsForm client={client} onSaved={onSaved} />
+      <WebhookSection client={client} />
+    </>
+  );
+}
+
+function SettingsForm({ client, onSaved }: { client: CompanionClient; onSaved(): void }) {
   const loaded = useLoad(() => client.get<Settings>(endpoints.settings()), [client]);
   const [draft, setDraft] = useState<Settings | null>(null);
   const [result, setResult] = useState<PutSettingsResponse | null>(null);
