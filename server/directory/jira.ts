@@ -53,11 +53,19 @@ export function jiraDirectory(options: JiraDirectoryOptions): ProductDirectory {
     product: 'jira',
     async whoAmI(credential: SiteCredential) {
       const headers = credentialHeaders(credential);
-      const me = await site.get('/rest/api/2/myself?expand=groups', headers);
+      const myself = () => site.get('/rest/api/2/myself?expand=groups', headers);
+      const permissions = () =>
+        site.get('/rest/api/2/mypermissions?permissions=ADMINISTER,SYSTEM_ADMIN', headers);
+      // Both at once, except with a password: a wrong one would count as two failed logins.
+      const password = /^basic\s/i.test(credential.authorization ?? '');
+      const [me, perms] = password
+        ? [await myself(), undefined]
+        : await Promise.all([myself(), permissions()]);
       if (me.status !== 200 || !isJiraUser(me.body)) return null;
-      const perms = await site.get('/rest/api/2/mypermissions?permissions=ADMINISTER,SYSTEM_ADMIN', headers);
-      const granted = (perms.body as { permissions?: Record<string, { havePermission?: boolean }> } | null)
-        ?.permissions;
+      const permsAnswer = perms ?? (await permissions());
+      const granted = (
+        permsAnswer.body as { permissions?: Record<string, { havePermission?: boolean }> } | null
+      )?.permissions;
       const isAdmin = Boolean(granted?.ADMINISTER?.havePermission || granted?.SYSTEM_ADMIN?.havePermission);
       return toUser(me.body, isAdmin);
     },

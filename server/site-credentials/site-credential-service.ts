@@ -1,13 +1,22 @@
-import { randomUUID } from 'node:crypto';
+import { hash, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { TokenOwner, TokenRecord } from '../services/types.ts';
 import type { SealedCopy, SiteCredentialRecord, Store } from '../store/index.ts';
-import { open, publicKeyFor, SealedCredentialError, seal } from './seal.ts';
+import {
+  deriveSealingKey,
+  openWith,
+  publicKeyFor,
+  SealedCredentialError,
+  type SealingKey,
+  seal,
+} from './seal.ts';
 import { type PatCredential, SitePatError, type SitePats } from './site-pats.ts';
 
 /** A site PAT this close to its expiry is replaced by a new one. */
 export const ROTATE_WITHIN_MS = 30 * 24 * 3600 * 1000;
 const SHARE_INTERVAL_MS = 60_000;
+/** Derived sealing keys kept: deriving one is the costliest step of opening a site credential. */
+const MAX_SEALING_KEYS = 10_000;
 const MAX_REMEMBERED_OWNERS = 10_000;
 
 /** What a token's request can hand the site, or why not. */
@@ -49,6 +58,11 @@ export class SiteCredentialService {
   readonly #inFlight = new Map<string, Promise<ProvisionOutcome>>();
   /** When each owner's pending tokens were last looked for (shareWithPending). */
   readonly #sharedAt = new Map<string, number>();
+  /**
+   * Sealing keys derived from secrets seen on requests, by token id, with a digest of the secret
+   * they came from. They open nothing the positive-decision cache does not already hold in clear.
+   */
+  readonly #sealingKeys = new Map<string, { secret: string; key: SealingKey }>();
 
   constructor(deps: SiteCredentialServiceDeps) {
     this.#deps = deps;
@@ -181,9 +195,22 @@ export class SiteCredentialService {
     return this.#open(copy, token.id, secret);
   }
 
+  async #sealingKey(tokenId: string, secret: string): Promise<SealingKey> {
+    const digest = hash('sha256', secret, 'base64');
+    const known = this.#sealingKeys.get(tokenId);
+    if (known?.secret === digest) return known.key;
+    const key = await deriveSealingKey(secret, tokenId);
+    if (this.#sealingKeys.size >= MAX_SEALING_KEYS) {
+      this.#sealingKeys.delete(this.#sealingKeys.keys().next().value as string);
+    }
+    this.#sealingKeys.set(tokenId, { secret: digest, key });
+    return key;
+  }
+
   async #open(copy: SealedCopy, tokenId: string, secret: string): Promise<Unsealed> {
     try {
-      const pat = await open(secret, copy.sealed, { tokenId, siteUserKey: copy.credential.ownerKey });
+      const key = await this.#sealingKey(tokenId, secret);
+      const pat = await openWith(key, copy.sealed, { tokenId, siteUserKey: copy.credential.ownerKey });
       return { pat, credential: copy.credential };
     } catch (err) {
       if (!(err instanceof SealedCredentialError)) throw err;
