@@ -206,6 +206,8 @@ export async function wireCompanion(config: Config, overrides: CompanionOverride
     };
     return { deps, store, auditMirror, shutdown };
   } catch (err) {
+    // What was started before the failure (the cluster's connections, timers) stops too.
+    for (const hook of hooks.splice(0).reverse()) await hook().catch(() => undefined);
     await store.close();
     throw err;
   }
