@@ -53,6 +53,16 @@ describe.each(DATABASES)('the webhook through the API on %s', (db) => {
     await as(admin, 'put', '/admin/webhook', { enabled: true, url: receiver.url, secret: 'short' }).expect(
       400,
     );
+    // A refused secret is neither echoed nor logged.
+    const tooLong = `too-long-${'x'.repeat(300)}`;
+    const refused = await as(admin, 'put', '/admin/webhook', {
+      enabled: true,
+      url: receiver.url,
+      secret: tooLong,
+    });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body)).not.toContain('too-long-');
+    expect(h.logs.join('')).not.toContain('too-long-');
     expect((await as(admin, 'get', '/admin/webhook')).body.secretSet).toBe(false);
     expect(await auditTotal()).toBe(before);
     await as(alice, 'put', '/admin/webhook', { enabled: false, url: null }).expect(403);
@@ -140,7 +150,7 @@ describe.each(DATABASES)('the webhook through the API on %s', (db) => {
     expect(events.filter((e) => e.token.id === own.token.id)).toEqual([]);
   });
 
-  it('removes the secret on null and then stays off', async () => {
+  it('removes the secret on null and then sends nothing', async () => {
     await as(admin, 'put', '/admin/webhook', { enabled: true, url: receiver.url, secret: null }).expect(400);
     const res = await as(admin, 'put', '/admin/webhook', {
       enabled: false,
@@ -154,7 +164,14 @@ describe.each(DATABASES)('the webhook through the API on %s', (db) => {
       delivered: false,
       status: null,
     });
+    // Switched on again, the next announcement is the first to arrive: the quiet one never does.
+    await as(admin, 'put', '/admin/webhook', { enabled: true, url: receiver.url, secret: SECRET }).expect(
+      200,
+    );
+    await as(admin, 'post', '/admin/users/bob/tokens', { name: 'loud', validity: 'P1M' }).expect(201);
+    const [next] = (await receiver.waitFor(before + 1)).slice(before);
+    expect(JSON.parse(next?.body ?? '{}').token.name).toBe('loud');
     await h.deps.webhooks.queue.idle();
-    expect(receiver.received.length).toBe(before);
+    expect(receiver.received.map((r) => JSON.parse(r.body).token.name)).not.toContain('quiet');
   });
 });
