@@ -54,6 +54,8 @@ export class WebhookService {
   #announcements: { stop(): void } | undefined;
   #interval: unknown;
   #checking: Promise<unknown> | undefined;
+  // Announcements still reading whether the webhook is on: waited for before the store closes.
+  readonly #deciding = new Set<Promise<void>>();
 
   constructor(private readonly deps: WebhookServiceDeps) {
     this.#box = secretBox(deps.key, deps.random);
@@ -139,11 +141,19 @@ export class WebhookService {
 
   /** Queues an announcement when the webhook is on; never throws, never waits for the receiver. */
   announce(event: WebhookEvent, token: WebhookTokenFacts, actor?: string): void {
-    void this.#target(true)
+    const deciding = this.#target(true)
       .then((target) => {
         if (target) this.queue.enqueue(payloadOf(event, this.deps.clock(), token, this.deps.site, actor));
       })
-      .catch((err: unknown) => this.deps.logger.warn({ err, event }, 'webhook announcement skipped'));
+      .catch((err: unknown) => this.deps.logger.warn({ err, event }, 'webhook announcement skipped'))
+      .finally(() => this.#deciding.delete(deciding));
+    this.#deciding.add(deciding);
+  }
+
+  /** Settles once every announcement so far is queued or dropped and no attempt is under way. */
+  async idle(): Promise<void> {
+    await Promise.all(this.#deciding);
+    await this.queue.idle();
   }
 
   /** One run of the expiry check (the hourly job); returns how many notices it queued. */
@@ -185,6 +195,7 @@ export class WebhookService {
     this.#announcements?.stop();
     if (this.#interval !== undefined) this.#timers.clearInterval(this.#interval);
     await this.#checking;
+    await Promise.all(this.#deciding);
     await this.queue.close();
   }
 
