@@ -47,6 +47,12 @@ const OFF: WebhookSettings = { enabled: false, url: null, secretSet: false };
 const publicView = (row: WebhookConfigRecord | null): WebhookSettings =>
   row ? { enabled: row.enabled, url: row.url, secretSet: row.sealedSecret !== null } : OFF;
 
+/** What the audit trail (and the site's, when mirrored) keeps: chat webhook URLs carry secrets in their path. */
+const auditView = (row: WebhookConfigRecord | null) => {
+  const view = publicView(row);
+  return { ...view, url: view.url && `${new URL(view.url).origin}/…` };
+};
+
 export class WebhookService {
   readonly queue: DeliveryQueue;
   readonly #box: SecretBox;
@@ -75,8 +81,9 @@ export class WebhookService {
   }
 
   /**
-   * Saves the webhook, audited as a settings change (the secret only as whether one is set). A
-   * secret left out keeps the stored one, null removes it; switching on needs a URL and a secret.
+   * Saves the webhook, audited as a settings change (the secret only as whether one is set, the URL
+   * only as its origin). A secret left out keeps the stored one, null removes it; switching on
+   * needs a URL and a secret.
    */
   async update(input: PutWebhookSettings, ctx: RequestContext): Promise<WebhookSettings> {
     return this.deps.store.transaction(async (repos) => {
@@ -96,23 +103,21 @@ export class WebhookService {
         updatedAt: this.deps.clock(),
       };
       await repos.webhook.put(next);
-      const before = publicView(stored);
-      const after = publicView(next);
       await this.deps.audit.record(
         {
           actor: ctx.actor,
           action: 'settings.changed',
           remoteIp: ctx.remoteIp,
           details: {
-            before: { webhook: before },
-            after: { webhook: after },
+            before: { webhook: auditView(stored) },
+            after: { webhook: auditView(next) },
             ...(input.secret ? { webhookSecretReplaced: true } : {}),
           },
         },
         repos,
       );
-      this.deps.logger.info({ actor: ctx.actor, enabled: after.enabled }, 'webhook settings changed');
-      return after;
+      this.deps.logger.info({ actor: ctx.actor, enabled: next.enabled }, 'webhook settings changed');
+      return publicView(next);
     });
   }
 
