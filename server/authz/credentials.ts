@@ -38,6 +38,10 @@ const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/;
 
 const malformed = (reason: MalformedReason): Credential => ({ kind: 'malformed', reason });
 
+// `ata_` starting a word of another scheme's parameters (`token ata_…`, `key="ata_…"`), not
+// inside one: an OAuth consumer key such as `metadata_sync` is the site's business.
+const TOKEN_IN_PARAMS = /(?:^|[^0-9A-Za-z])ata_/i;
+
 /**
  * Something that starts like one of our tokens but fails the checksum is a mistyped token,
  * not a password: treating it as a password would send it to the site as a failed login.
@@ -120,7 +124,7 @@ export function parseAuthorization(values: readonly string[]): Credential {
   // meant as one of our tokens (`Bearerata_…`, `Token ata_…`) is a token attempt gone wrong: it
   // must never be handed to the site as another scheme's credential.
   if (space < 0 && classifySecret(trimmed) === 'token') return { kind: 'bearer-token', secret: trimmed };
-  if (trimmed.toLowerCase().includes(TOKEN_PREFIX)) return malformed('bad-token-checksum');
+  if (scheme.includes(TOKEN_PREFIX) || TOKEN_IN_PARAMS.test(param)) return malformed('bad-token-checksum');
   // OAuth 1.0a (application links), Negotiate and the like belong to the site.
   return { kind: 'other-scheme', scheme };
 }

@@ -123,9 +123,10 @@ function outcomesOf(value: string): Expected[] {
  */
 function otherScheme(written: string, param: string): Expected[] {
   const first = param.split(/[ \t]/)[0] ?? '';
-  // Anything meant as one of our tokens, anywhere in another scheme's credential, is a token
-  // attempt: it never goes to the site as that scheme's credential.
-  if (!/ata_/i.test(`${written} ${param}`) && !looksLikeToken(first))
+  // Anything meant as one of our tokens in another scheme's credential (in the scheme word, or
+  // starting a word of its parameters) is a token attempt: it never goes to the site as that
+  // scheme's credential. `metadata_sync` inside a parameter is no token.
+  if (!/ata_/i.test(written) && !/(?:^|[^0-9A-Za-z])ata_/i.test(param) && !looksLikeToken(first))
     return [{ kind: 'other-scheme', scheme: written.toLowerCase() }];
   const tokens = [written, first].filter((text) => isToken(text));
   const allowed: Expected[] = [malformed];

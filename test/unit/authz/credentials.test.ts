@@ -82,6 +82,17 @@ describe('parseAuthorization', () => {
     });
   });
 
+  it('a token in another scheme is a token attempt; a word merely containing ata_ is not', () => {
+    expect(parseAuthorization([token])).toEqual({ kind: 'bearer-token', secret: token });
+    for (const value of [`token ${token}`, `Bearer${token}`, `OAuth oauth_token="${token}"`]) {
+      expect(parseAuthorization([value])).toEqual({ kind: 'malformed', reason: 'bad-token-checksum' });
+    }
+    expect(parseAuthorization(['OAuth oauth_consumer_key="metadata_sync", oauth_nonce="x"'])).toEqual({
+      kind: 'other-scheme',
+      scheme: 'oauth',
+    });
+  });
+
   it('other schemes (OAuth for application links, Negotiate) are the site’s business', () => {
     expect(parseAuthorization(['OAuth oauth_consumer_key="x"'])).toEqual({
       kind: 'other-scheme',
