@@ -183,9 +183,9 @@ describe.each(SITES.map((s) => s.name))('the extension on %s', (name) => {
     const entry = adminPanel().getByLabel(/^IP allowlist.*entry 1$/);
     await entry.fill('10.1');
     await adminPanel().getByText('"10.1" is not an IP address or CIDR range').waitFor();
-    expect(await adminPanel().getByRole('button', { name: 'Save' }).isDisabled()).toBe(true);
+    expect(await adminPanel().getByRole('button', { name: 'Save', exact: true }).isDisabled()).toBe(true);
     await entry.fill('127.0.0.0/8');
-    await adminPanel().getByRole('button', { name: 'Save' }).click();
+    await adminPanel().getByRole('button', { name: 'Save', exact: true }).click();
     await adminPanel().getByText('Settings saved.').waitFor();
     await adminPanel().getByText('1 existing token(s) are valid longer than the new maximum.').waitFor();
     await adminPanel().getByRole('button', { name: 'Shorten them to the maximum' }).click();
@@ -199,7 +199,7 @@ describe.each(SITES.map((s) => s.name))('the extension on %s', (name) => {
     await use.getByLabel('Add a group').fill('devel');
     await use.getByRole('button', { name: 'developers' }).click();
     await use.getByRole('listitem').filter({ hasText: 'developers' }).waitFor();
-    await adminPanel().getByRole('button', { name: 'Save' }).click();
+    await adminPanel().getByRole('button', { name: 'Save', exact: true }).click();
     const warnings = adminPanel().getByTestId('ata-permission-warnings');
     await warnings.waitFor();
     expect(await warnings.textContent()).toMatch(/create/i);
