@@ -64,7 +64,7 @@ export interface ResolvedToken {
 
 /** The owner's site PAT, opened with the token's secret and proven by the site itself. */
 export type SiteCredentialAnswer =
-  | { authorization: string; owner: SiteUser | null }
+  | { authorization: string; owner: SiteUser }
   | 'site-credential-pending'
   | 'site-credential-refused';
 
@@ -109,7 +109,7 @@ export interface DecisionPorts {
   tokenPathAllowed(target: string): boolean;
   /**
    * Site-token mode: the owner's site PAT for this token, unsealed with its secret and checked
-   * with the site (its answer is the owner, null when the site does not say who). Throws
+   * with the site (its answer is the owner; a PAT it does not answer for is refused). Throws
    * UnavailableError when the store or the site cannot answer.
    */
   siteCredential(token: TokenFacts, secret: string): Promise<SiteCredentialAnswer>;
@@ -205,7 +205,7 @@ async function resolveToken(
     if (typeof answer === 'string') return answer;
     siteAuthorization = answer.authorization;
     // The site's own answer to the PAT proves the owner, their key, groups and active flag.
-    user = answer.owner ?? (await ports.lookupOwner(token));
+    user = answer.owner;
   } else {
     user = await ports.lookupOwner(token);
   }
@@ -375,14 +375,13 @@ export function decide(request: AuthzRequest, ports: DecisionPorts): Decision | 
   const onSite = request.plane !== 'companion';
   // A token seen valid moments ago: only the per-request rules are left to check.
   const known = cachedToken(request.authorization, ports);
-  if (
-    known !== undefined &&
-    (!onSite || (queryCredential(request.path) === null && servesSite(known, ports.policy())))
-  ) {
+  if (known !== undefined) {
     const policy = ports.policy();
-    const clientIp = policy.clientIp(request.peer, request.headers);
-    const at: Refusing = { mode: 'token', claimed: known.claimed, clientIp };
-    return screen(request, policy, ports, at, true) ?? allowResolved(request, ports, policy, at, known);
+    if (!onSite || (queryCredential(request.path) === null && servesSite(known, policy))) {
+      const clientIp = policy.clientIp(request.peer, request.headers);
+      const at: Refusing = { mode: 'token', claimed: known.claimed, clientIp };
+      return screen(request, policy, ports, at, true) ?? allowResolved(request, ports, policy, at, known);
+    }
   }
 
   const credential = credentialOf(request, onSite);

@@ -140,10 +140,9 @@ function setup(
       const pat = sitePats.get(facts.id);
       if (pat === undefined) return 'site-credential-pending';
       if (pat === 'refused') return 'site-credential-refused';
-      return {
-        authorization: `Bearer ${pat}`,
-        owner: [...users.values()].find((u) => u.key === facts.ownerKey) ?? null,
-      };
+      // Like the site: a PAT it does not answer for is refused.
+      const owner = [...users.values()].find((u) => u.key === facts.ownerKey);
+      return owner === undefined ? 'site-credential-refused' : { authorization: `Bearer ${pat}`, owner };
     },
     mayUseTokens: (u) => evaluatePermissions(permissions, u).useTokens,
     cache,
