@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { evaluatePermissions, type PermissionsDocument } from '../../shared/permissions.ts';
-import type { Directory, DirectoryUser } from '../directory/index.ts';
+import type { Directory } from '../directory/index.ts';
 import type { AuthzObserver } from '../metrics/observers.ts';
 import type { ServiceEvents } from '../services/events.ts';
 import type { TokenService } from '../services/token-service.ts';
@@ -45,6 +45,28 @@ export interface AuthzServiceDeps {
   lastUsedIntervalMs?: number;
   /** Told of every decision, cache hit and miss, block and dropped audit record (server/metrics). */
   observer?: AuthzObserver;
+}
+
+const UNAVAILABLE_MESSAGES = {
+  'store-unavailable': 'token store unavailable',
+  'site-unavailable': 'site directory unavailable',
+} as const;
+
+/**
+ * A backend call for the engine: its failure is logged once and becomes the UnavailableError the
+ * engine refuses with (fail closed), never an exception of the backend's own.
+ */
+async function answering<T>(
+  logger: Logger,
+  reason: UnavailableError['reason'],
+  work: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    logger.error({ err }, UNAVAILABLE_MESSAGES[reason]);
+    throw new UnavailableError(reason, { cause: err });
+  }
 }
 
 /** The throttle's onBlocked, telling the observer of every block this process starts as well. */
@@ -153,33 +175,20 @@ export class AuthzService {
     });
     this.#ports = {
       policy: () => (this.#snapshot as Snapshot).policy,
-      verifyToken: async (secret) => {
+      verifyToken: (secret) => {
         observer?.cacheMiss();
-        try {
-          return await deps.tokens.verify(secret);
-        } catch (err) {
-          deps.logger.error({ err }, 'token store unavailable');
-          throw new UnavailableError('store-unavailable', { cause: err });
-        }
+        return answering(deps.logger, 'store-unavailable', () => deps.tokens.verify(secret));
       },
-      lookupOwner: async (token) => {
-        try {
-          return token.ownerKey === null
-            ? await deps.directory.lookupUser(token.owner)
-            : await deps.directory.lookupUserByKey(token.ownerKey);
-        } catch (err) {
-          deps.logger.error({ err }, 'site directory unavailable');
-          throw new UnavailableError('site-unavailable', { cause: err });
-        }
-      },
-      bindOwner: async (token, owner) => {
-        try {
-          await deps.tokens.bindOwner(token.id, { username: owner.username, key: owner.key });
-        } catch (err) {
-          deps.logger.error({ err }, 'token store unavailable');
-          throw new UnavailableError('store-unavailable', { cause: err });
-        }
-      },
+      lookupOwner: (token) =>
+        answering(deps.logger, 'site-unavailable', () =>
+          token.ownerKey === null
+            ? deps.directory.lookupUser(token.owner)
+            : deps.directory.lookupUserByKey(token.ownerKey),
+        ),
+      bindOwner: (token, owner) =>
+        answering(deps.logger, 'store-unavailable', () =>
+          deps.tokens.bindOwner(token.id, { username: owner.username, key: owner.key }),
+        ),
       tokenPathAllowed: deps.tokenPathAllowed,
       siteCredential: (token, secret) => this.#siteCredential(token, secret),
       mayUseTokens: (user) => evaluatePermissions((this.#snapshot as Snapshot).permissions, user).useTokens,
@@ -209,22 +218,12 @@ export class AuthzService {
    */
   async #siteCredential(token: TokenFacts, secret: string): Promise<SiteCredentialAnswer> {
     const { siteCredentials, directory, logger } = this.#deps;
-    let unsealed: Awaited<ReturnType<SiteCredentialService['unseal']>>;
-    try {
-      unsealed = await siteCredentials.unseal(token, secret);
-    } catch (err) {
-      logger.error({ err }, 'token store unavailable');
-      throw new UnavailableError('store-unavailable', { cause: err });
-    }
+    const unsealed = await answering(logger, 'store-unavailable', () =>
+      siteCredentials.unseal(token, secret),
+    );
     if (typeof unsealed === 'string') return unsealed;
     const authorization = `Bearer ${unsealed.pat}`;
-    let owner: DirectoryUser | null;
-    try {
-      owner = await directory.whoAmI({ authorization });
-    } catch (err) {
-      logger.error({ err }, 'site directory unavailable');
-      throw new UnavailableError('site-unavailable', { cause: err });
-    }
+    const owner = await answering(logger, 'site-unavailable', () => directory.whoAmI({ authorization }));
     if (owner === null || owner.key !== unsealed.credential.ownerKey) {
       await siteCredentials
         .markRefused(unsealed.credential)
