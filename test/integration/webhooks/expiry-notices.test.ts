@@ -4,8 +4,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AuditService } from '../../../server/services/audit-service.ts';
 import { createServiceEvents } from '../../../server/services/events.ts';
 import { createStore, type Store } from '../../../server/store/index.ts';
-import type { Timers } from '../../../server/timers.ts';
 import { EXPIRY_CHECK_INTERVAL_MS, WebhookService } from '../../../server/webhooks/webhook-service.ts';
+import { manualTimers } from '../../support/manual-timers.ts';
 import { DATABASES, openMigrated, POSTGRES_URL, type TestDatabase } from '../store/databases.ts';
 import { type Receiver, startReceiver } from './receiver.ts';
 
@@ -13,22 +13,6 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const T0 = Date.parse('2026-06-01T12:00:00Z');
 const admin = { actor: 'admin', remoteIp: '127.0.0.1' };
-
-/** Interval and timeout callbacks that run only when the test says so. */
-function manualTimers() {
-  const intervals = new Map<number, { run: () => void; ms: number }>();
-  let next = 0;
-  const timers: Timers = {
-    setTimeout: () => ++next,
-    clearTimeout: () => {},
-    setInterval: (run, ms) => {
-      intervals.set(++next, { run, ms });
-      return next;
-    },
-    clearInterval: (handle) => intervals.delete(handle as number),
-  };
-  return { timers, intervals };
-}
 
 /** The receiver, the databases and the companions a test opened, closed after it. */
 function fixture() {
@@ -118,7 +102,7 @@ describe.each(DATABASES)('expiry notices on $name', ({ open }) => {
     await service.update({ ...ON, url: state.receiver.url }, admin);
 
     service.start();
-    const [hourly] = [...intervals.values()];
+    const [hourly] = intervals();
     expect(hourly?.ms).toBe(EXPIRY_CHECK_INTERVAL_MS);
     await state.receiver.waitFor(3);
     await service.queue.idle();

@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { AuditBatcher, type TimedAuditRecord } from '../../../server/authz/audit-batcher.ts';
-import type { Timers } from '../../../server/timers.ts';
+import { manualTimers } from '../../support/manual-timers.ts';
 
 const record = (i: number): TimedAuditRecord => ({
   at: new Date(Date.UTC(2026, 0, 1, 0, 0, 0, i)),
@@ -10,28 +10,6 @@ const record = (i: number): TimedAuditRecord => ({
   remoteIp: '192.0.2.1',
   details: { reason: 'invalid-token' },
 });
-
-/** Timers that fire only when the test says so: no real sleeps. */
-function manualTimers() {
-  const pending = new Map<number, { run: () => void; ms: number }>();
-  let next = 0;
-  const timers: Timers = {
-    setTimeout: (run, ms) => {
-      pending.set(++next, { run, ms });
-      return next;
-    },
-    clearTimeout: (handle) => pending.delete(handle as number),
-    setInterval: () => 0,
-    clearInterval: () => {},
-  };
-  const fire = () => {
-    const due = [...pending.values()];
-    pending.clear();
-    for (const { run } of due) run();
-    return due.map((d) => d.ms);
-  };
-  return { timers, fire };
-}
 
 function setup(options: { batchSize?: number; maxQueued?: number; maxDelayMs?: number } = {}) {
   const manual = manualTimers();

@@ -5,29 +5,7 @@ import {
   RefusalSummaries,
   type RefusalSummary,
 } from '../../../server/authz/refusal-summaries.ts';
-import type { Timers } from '../../../server/timers.ts';
-
-/** Timers that run only when the test says so: no real sleeps. */
-function manualTimers() {
-  const intervals = new Map<number, () => void>();
-  let next = 0;
-  const timers: Timers = {
-    setTimeout: () => 0,
-    clearTimeout: () => {},
-    setInterval: (callback) => {
-      intervals.set(++next, callback);
-      return next;
-    },
-    clearInterval: (handle) => intervals.delete(handle as number),
-  };
-  return {
-    timers,
-    tick: () => {
-      for (const run of [...intervals.values()]) run();
-    },
-    active: () => intervals.size,
-  };
-}
+import { manualTimers } from '../../support/manual-timers.ts';
 
 function setup(maxKeys?: number, fullPerInterval?: number) {
   let now = Date.parse('2026-01-01T00:00:00Z');
@@ -49,17 +27,17 @@ function setup(maxKeys?: number, fullPerInterval?: number) {
 
 describe('RefusalSummaries', () => {
   it('reports a few refusals per key in full when asked to, then counts, on its own timer', () => {
-    const { refusals, summaries, tick, active } = setup(undefined, 3);
+    const { refusals, summaries, tick, intervals } = setup(undefined, 3);
     const full = Array.from({ length: 10 }, () => refusals.note('prefix', '198.51.100.0/24', true));
     expect(full).toEqual([true, true, true, false, false, false, false, false, false, false]);
-    expect(active()).toBe(1);
+    expect(intervals()).toHaveLength(1);
     tick();
     expect(summaries).toEqual([expect.objectContaining({ kind: 'prefix', refused: 7, audit: true })]);
     // The next interval starts with the count carried on, not with three more in full.
     expect(refusals.note('prefix', '198.51.100.0/24', true)).toBe(false);
     tick();
     tick();
-    expect(active()).toBe(0);
+    expect(intervals()).toHaveLength(0);
     refusals.close();
   });
 

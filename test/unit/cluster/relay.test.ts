@@ -7,8 +7,8 @@ import { startRelay, UNHEARD_MAX_AGE_MS } from '../../../server/cluster/relay.ts
 import { createServiceEvents } from '../../../server/services/events.ts';
 import { defaultSettings } from '../../../server/services/settings-service.ts';
 import type { Settings } from '../../../server/services/types.ts';
-import type { Timers } from '../../../server/timers.ts';
 import { defaultPermissions } from '../../../shared/permissions.ts';
+import { manualTimers } from '../../support/manual-timers.ts';
 
 /** A relay over fakes: what it publishes, flushes and reads. */
 function relay(listening = true) {
@@ -33,13 +33,7 @@ function relay(listening = true) {
   };
   const permissions = { get: vi.fn(async () => defaultPermissions()), invalidate: vi.fn() };
   const authz = { flush: vi.fn(), throttle: { adopt: vi.fn(), forget: vi.fn() } };
-  const intervals: Array<() => void> = [];
-  const timers: Timers = {
-    setTimeout: () => undefined,
-    clearTimeout: () => undefined,
-    setInterval: (callback) => intervals.push(callback),
-    clearInterval: () => undefined,
-  };
+  const { timers, intervals } = manualTimers();
   const stop = startRelay({
     events,
     notifier,
@@ -112,8 +106,8 @@ describe('the cluster relay', () => {
     expect(r.authz.flush).toHaveBeenLastCalledWith(UNHEARD_MAX_AGE_MS);
     expect(r.settings.invalidate).toHaveBeenCalledTimes(1);
     // Every second the documents' caches are emptied, so the snapshot's refresh reads the store.
-    expect(r.intervals).toHaveLength(1);
-    r.intervals[0]?.();
+    expect(r.intervals()).toHaveLength(1);
+    r.intervals()[0]?.run();
     expect(r.settings.invalidate).toHaveBeenCalledTimes(2);
     expect(r.permissions.invalidate).toHaveBeenCalledTimes(2);
     r.notifier.emit('up');

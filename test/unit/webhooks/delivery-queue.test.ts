@@ -1,36 +1,13 @@
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Timers } from '../../../server/timers.ts';
 import { DeliveryQueue, type WebhookTarget } from '../../../server/webhooks/delivery-queue.ts';
 import { payloadOf } from '../../../server/webhooks/payload.ts';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verify } from '../../../server/webhooks/signature.ts';
 import { type Receiver, startReceiver } from '../../integration/webhooks/receiver.ts';
+import { manualTimers } from '../../support/manual-timers.ts';
 
 const SECRET = 'unit-test-secret-0123456789';
 const NOW = new Date('2026-06-01T12:00:00Z');
-
-/** Timeouts that fire only when the test says so: the retry delays are read, never slept. */
-function manualTimers() {
-  const pending = new Map<number, { run: () => void; ms: number }>();
-  let next = 0;
-  const timers: Timers = {
-    setTimeout: (run, ms) => {
-      pending.set(++next, { run, ms });
-      return next;
-    },
-    clearTimeout: (handle) => pending.delete(handle as number),
-    setInterval: () => 0,
-    clearInterval: () => {},
-  };
-  /** The pending retry delay (the per-attempt timeouts are cleared once an attempt ends). */
-  const waiting = () => [...pending.values()].map((p) => p.ms);
-  const fire = () => {
-    const due = [...pending.values()];
-    pending.clear();
-    for (const { run } of due) run();
-  };
-  return { timers, waiting, fire };
-}
 
 const token = { id: 't-1', name: 'ci', owner: 'alice', expiresAt: new Date('2026-06-08T12:00:00Z') };
 
