@@ -7,13 +7,13 @@ import { useLayoutEffect, useState } from 'preact/hooks';
 import { adminPageTab, withTab } from '../content/admin-page-url.ts';
 import type { ContentContext } from '../content/feature.ts';
 import { ADMIN_LINK_ID } from '../content/features/admin-links.ts';
-import { isDarkTheme, isLoggedIn } from '../content/page-detect.ts';
+import { isLoggedIn } from '../content/page-detect.ts';
 import { t } from '../i18n.ts';
 import { AdminPanel } from './admin-panel.tsx';
 import type { AdminTab } from './admin-tabs.ts';
 import { InfoBox } from './info-box.tsx';
 import { usePerson } from './person.ts';
-import { PANEL_CSS } from './styles.ts';
+import { shadowHost } from './shadow-host.ts';
 
 export const ADMIN_PAGE_HOST_ID = 'api-token-auth-admin-page';
 /** The content area of an AUI admin page (Jira's and Confluence's alike). */
@@ -71,15 +71,7 @@ function takeOver(ctx: ContentContext, tab: AdminTab): () => void {
     throw new Error(`the admin page needs the content area "${CONTENT_AREA}", which this page lacks`);
   const hidden = [...area.children].filter((child): child is HTMLElement => !(child as HTMLElement).hidden);
   for (const child of hidden) child.hidden = true;
-  const host = doc.createElement('div');
-  host.id = ADMIN_PAGE_HOST_ID;
-  const shadow = host.attachShadow({ mode: 'open' });
-  const style = doc.createElement('style');
-  style.textContent = PANEL_CSS;
-  const root = doc.createElement('div');
-  root.className = isDarkTheme(doc) ? 'ata dark' : 'ata';
-  root.lang = doc.documentElement.lang || 'en';
-  shadow.append(style, root);
+  const { host, root } = shadowHost(doc, ADMIN_PAGE_HOST_ID);
   area.append(host);
   // The sidebar shows where the person is: our item, not the page we borrowed.
   const ours = doc.getElementById(ADMIN_LINK_ID)?.closest('li') ?? null;

@@ -1,9 +1,9 @@
-// Mounts a panel in a shadow root on <body>, so neither the site's CSS nor ours leaks across.
+// Mounts a panel in a shadow root on <body> (see shadow-host.ts).
 import { render } from 'preact';
 import type { ContentContext } from '../content/feature.ts';
-import { isDarkTheme, isLoggedIn, userMenuTrigger } from '../content/page-detect.ts';
+import { isLoggedIn, userMenuTrigger } from '../content/page-detect.ts';
 import { PanelApp, type PanelRoute } from './app.tsx';
-import { PANEL_CSS } from './styles.ts';
+import { shadowHost } from './shadow-host.ts';
 
 export const PANEL_HOST_ID = 'api-token-auth-panel';
 
@@ -15,15 +15,7 @@ export function mountPanel(
 ): () => void {
   const { doc } = ctx;
   doc.getElementById(PANEL_HOST_ID)?.remove();
-  const host = doc.createElement('div');
-  host.id = PANEL_HOST_ID;
-  const shadow = host.attachShadow({ mode: 'open' });
-  const style = doc.createElement('style');
-  style.textContent = PANEL_CSS;
-  const root = doc.createElement('div');
-  root.className = isDarkTheme(doc) ? 'ata dark' : 'ata';
-  root.lang = doc.documentElement.lang || 'en';
-  shadow.append(style, root);
+  const { host, root } = shadowHost(doc, PANEL_HOST_ID);
   // Typing in the panel's fields stays in the panel: the site's keyboard shortcuts (Jira's "c"
   // for Create, "/" for search) listen on the document, where the event seems to come from the
   // host <div> rather than from a text field, and would fire while someone types a token name.
