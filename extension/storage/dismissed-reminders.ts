@@ -25,14 +25,15 @@ async function read(local: Area, now: number): Promise<Record<string, number>> {
   );
 }
 
-export async function isDismissed(
+/** The reminders the person has not dismissed, from one read for them all. */
+export async function notDismissed<R extends { token: { id: string }; phase: ReminderPhase }>(
   local: Area,
   siteUrl: string,
-  tokenId: string,
-  phase: ReminderPhase,
+  reminders: R[],
   now = Date.now(),
-): Promise<boolean> {
-  return keyOf(siteUrl, tokenId, phase) in (await read(local, now));
+): Promise<R[]> {
+  const dismissed = await read(local, now);
+  return reminders.filter(({ token, phase }) => !(keyOf(siteUrl, token.id, phase) in dismissed));
 }
 
 export async function dismiss(

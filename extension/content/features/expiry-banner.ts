@@ -6,7 +6,7 @@ import type { Token } from '../../api-types.ts';
 import { t } from '../../i18n.ts';
 import { endpoints } from '../../panels/endpoints.ts';
 import { relativeTime } from '../../panels/format.ts';
-import { dismiss, isDismissed } from '../../storage/dismissed-reminders.ts';
+import { dismiss, notDismissed } from '../../storage/dismissed-reminders.ts';
 import { type ContentContext, defineFeature } from '../feature.ts';
 import { panelHref } from '../menu-item.ts';
 import { isLoggedIn } from '../page-detect.ts';
@@ -49,11 +49,7 @@ export default defineFeature({
     const { doc, signal } = ctx;
     const tokens = await ctx.client.get<Token[]>(endpoints.tokens);
     const now = ctx.now();
-    const due = [];
-    for (const reminder of tokensToRemind(tokens, now)) {
-      if (!(await isDismissed(ctx.local, ctx.siteUrl, reminder.token.id, reminder.phase, now.getTime())))
-        due.push(reminder);
-    }
+    const due = await notDismissed(ctx.local, ctx.siteUrl, tokensToRemind(tokens, now), now.getTime());
     if (signal.aborted || due.length === 0) return;
     doc.getElementById(REMINDERS_ID)?.remove();
     const container = doc.createElement('div');
