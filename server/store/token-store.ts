@@ -174,14 +174,10 @@ export class TokenStore {
    */
   async bindOwner(id: string, owner: TokenOwner): Promise<boolean> {
     const name = owner.username.toLowerCase();
-    const bound = await this.db('tokens')
-      .where({ id })
-      .where((q) =>
-        q
-          .where('owner_key', owner.key)
-          .orWhere((unbound) => unbound.whereNull('owner_key').andWhere('owner', name)),
-      )
-      .update({ owner_key: owner.key, owner: name });
+    const bound = await whereOwner(this.db('tokens').where({ id }), owner).update({
+      owner_key: owner.key,
+      owner: name,
+    });
     if (bound === 0) return false;
     await this.db('tokens').where({ owner_key: owner.key }).whereNot({ owner: name }).update({ owner: name });
     return true;
