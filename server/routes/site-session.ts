@@ -22,10 +22,8 @@ async function siteTokenMode(deps: CompanionDeps): Promise<boolean> {
  * clear 409 instead, before anything is stored.
  */
 export async function assertSiteCanTakeTokens(deps: CompanionDeps, ctx: Context): Promise<void> {
-  const caller = callerOf(ctx);
-  const cookie = ctx.get('Cookie');
-  if (caller.via !== 'session' || cookie === '' || !(await siteTokenMode(deps))) return;
-  if (await deps.siteCredentials.sitePatsEnabled({ cookie })) return;
+  const session = await siteSession(deps, ctx);
+  if (session === null || (await deps.siteCredentials.sitePatsEnabled(session))) return;
   throw new AppError(
     409,
     'site_tokens_disabled',
@@ -33,22 +31,35 @@ export async function assertSiteCanTakeTokens(deps: CompanionDeps, ctx: Context)
   );
 }
 
-/** Provisions the caller's site PAT with their session; null when there is nothing to do it with. */
+/** The caller's site session, when site-token mode is on and the caller came with one. */
+async function siteSession(deps: CompanionDeps, ctx: Context): Promise<{ cookie: string } | null> {
+  const cookie = ctx.get('Cookie');
+  if (callerOf(ctx).via !== 'session' || cookie === '' || !(await siteTokenMode(deps))) return null;
+  return { cookie };
+}
+
+/**
+ * Provisions the caller's site PAT with their session; null when there is nothing to do it
+ * with, or when it failed (logged: a request is never failed for it).
+ */
 export async function provisionWithSession(
   deps: CompanionDeps,
   ctx: Context,
 ): Promise<ProvisionOutcome | null> {
-  const caller = callerOf(ctx);
-  const cookie = ctx.get('Cookie');
-  if (caller.via !== 'session' || cookie === '' || !(await siteTokenMode(deps))) return null;
-  return deps.siteCredentials.provision({ username: caller.username, key: caller.key }, { cookie });
+  try {
+    const session = await siteSession(deps, ctx);
+    if (session === null) return null;
+    const caller = callerOf(ctx);
+    return await deps.siteCredentials.provision({ username: caller.username, key: caller.key }, session);
+  } catch (err) {
+    deps.logger.warn({ err }, 'could not provision the caller’s site credential');
+    return null;
+  }
 }
 
-/** The same, without making the caller wait (page loads); failures are logged. */
+/** The same, without making the caller wait (page loads). */
 export function provisionInBackground(deps: CompanionDeps, ctx: Context): void {
-  provisionWithSession(deps, ctx).catch((err) =>
-    deps.logger.warn({ err }, 'could not provision the caller’s site credential'),
-  );
+  void provisionWithSession(deps, ctx);
 }
 
 /** How each token stands towards the site, in site-token mode; nothing in identity-header mode. */

@@ -41,9 +41,7 @@ export const tokenRoutes: Route[] = [
       await assertSiteCanTakeTokens(deps, ctx);
       const made = await deps.tokens.createOwn(callerOf(ctx), body, auditContextOf(ctx));
       // Awaited: the new token is meant to work right away, and this is the owner's session.
-      await provisionWithSession(deps, ctx).catch((err) =>
-        deps.logger.warn({ err }, 'could not provision the caller’s site credential'),
-      );
+      await provisionWithSession(deps, ctx);
       return created(deps, ctx, made);
     },
   }),
