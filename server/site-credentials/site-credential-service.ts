@@ -301,14 +301,12 @@ export class SiteCredentialService {
 
   /** How each of these tokens stands towards the site. */
   async statusOf(tokenIds: readonly string[]): Promise<Map<string, SiteCredentialStatus>> {
-    const result = new Map<string, SiteCredentialStatus>();
-    await Promise.all(
-      tokenIds.map(async (id) => {
-        const copy = await this.#deps.store.siteCredentials.sealedFor(id);
-        result.set(id, copy === null ? 'pending' : copy.credential.state === 'refused' ? 'refused' : 'ready');
-      }),
-    );
-    return result;
+    const standing = await this.#deps.store.siteCredentials.standing(tokenIds);
+    const status = (id: string): SiteCredentialStatus => {
+      const state = standing.get(id);
+      return state === undefined ? 'pending' : state === 'refused' ? 'refused' : 'ready';
+    };
+    return new Map(tokenIds.map((id) => [id, status(id)]));
   }
 
   /** Deletes on the site, then here, every credential no token opens; with `session` or the service's. */

@@ -108,6 +108,25 @@ export class SiteCredentialStore {
     return row ? { credential: mapRow(row), sealed: Buffer.from(row.sealed, 'base64') } : null;
   }
 
+  /**
+   * How each of these tokens stands, in one query: 'active' when it has a copy of an active
+   * credential, else 'refused' when it has one of a refused credential; tokens with neither are
+   * left out.
+   */
+  async standing(tokenIds: readonly string[]): Promise<Map<string, 'active' | 'refused'>> {
+    const result = new Map<string, 'active' | 'refused'>();
+    if (tokenIds.length === 0) return result;
+    const rows: Array<{ token_id: string; state: 'active' | 'refused' }> = await this.db(
+      'sealed_site_credentials as s',
+    )
+      .join('site_credentials as c', 'c.id', 's.credential_id')
+      .whereIn('s.token_id', tokenIds)
+      .whereIn('c.state', ['active', 'refused'])
+      .select('s.token_id', 'c.state');
+    for (const row of rows) if (result.get(row.token_id) !== 'active') result.set(row.token_id, row.state);
+    return result;
+  }
+
   /** Which of these tokens have a sealed copy of an active credential. */
   async tokensWithActive(tokenIds: readonly string[]): Promise<Set<string>> {
     if (tokenIds.length === 0) return new Set();
