@@ -1,6 +1,6 @@
 // Which tokens deserve a reminder: expiring within 7 days, or expired within the last 7 (GitLab
-// and GitHub remind at 7 days, Atlassian's own PATs at 5). Pure; the banner and the Token
-// Manager's filter use the same window.
+// and GitHub remind at 7 days, Atlassian's own PATs at 5). Pure; the banner, the Token
+// Manager's filter and the token list's "expires soon" use the same window.
 import type { Token } from '../api-types.ts';
 import type { ReminderPhase } from '../storage/dismissed-reminders.ts';
 

@@ -1,5 +1,6 @@
 // Formatting and small rules the panels share.
 import type { Validity } from '../api-types.ts';
+import { reminderPhase } from '../content/reminders.ts';
 import { type MessageKey, t, uiLanguage } from '../i18n.ts';
 
 export function formatDate(iso: string | null): string {
@@ -33,11 +34,9 @@ export function hasExpired(expiresAt: string | null, now: Date = new Date()): bo
   return expiresAt !== null && new Date(expiresAt).getTime() < now.getTime();
 }
 
-/** "Expires soon" within 7 days (and not already expired). */
+/** "Expires soon" within the reminders' window (and not already expired). */
 export function expiresSoon(expiresAt: string | null, now: Date = new Date()): boolean {
-  if (!expiresAt) return false;
-  const left = new Date(expiresAt).getTime() - now.getTime();
-  return left >= 0 && left <= 7 * DAY_MS;
+  return reminderPhase({ expiresAt }, now) === 'expiring';
 }
 
 export function validityLabel(validity: Validity): string {
