@@ -23,3 +23,7 @@ export interface DoctorFacts {
 }
 
 export const siteName = (product: Product) => (product === 'jira' ? 'Jira' : 'Confluence');
+
+/** Where the site says who the caller is (Jira until the product is known). */
+export const whoAmIPath = (product: Product | undefined) =>
+  product === 'confluence' ? '/rest/api/user/current' : '/rest/api/2/myself';

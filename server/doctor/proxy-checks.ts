@@ -1,14 +1,11 @@
 import { generateToken } from '../../shared/token.ts';
 import { type Check, fail, ok, skip } from './check.ts';
-import type { DoctorFacts } from './facts.ts';
+import { type DoctorFacts, whoAmIPath } from './facts.ts';
 
 // The reverse proxy, probed from outside like a client (--proxy-url, the site's public URL): a
 // made-up token must be refused by the companion, a forged identity header must mean nothing, and
 // the validation endpoints must not answer clients.
 const SHIPPED = 'deploy/nginx/api-token-auth.conf (or deploy/caddy, deploy/traefik, deploy/envoy)';
-
-const whoPath = (f: DoctorFacts) =>
-  f.product === 'confluence' ? '/rest/api/user/current' : '/rest/api/2/myself';
 
 class Unreachable extends Error {}
 
@@ -41,7 +38,7 @@ const asksCompanion: Check<DoctorFacts> = {
   id: 'proxy-asks-companion',
   title: 'Proxy asks the companion',
   async run(f) {
-    const url = `${f.proxyUrl}${whoPath(f)}`;
+    const url = `${f.proxyUrl}${whoAmIPath(f.product)}`;
     const res = await probe(f, url, { Authorization: `Bearer ${generateToken()}` });
     await res.body?.cancel();
     const reason = res.headers.get('x-api-token-auth-reason');
@@ -60,7 +57,7 @@ const ignoresForgedIdentity: Check<DoctorFacts> = {
   async run(f) {
     const header = f.config.identityHeader;
     const user = f.serviceUser?.username ?? 'admin';
-    const res = await probe(f, `${f.proxyUrl}${whoPath(f)}`, { [header]: user });
+    const res = await probe(f, `${f.proxyUrl}${whoAmIPath(f.product)}`, { [header]: user });
     const body = (await res.json().catch(() => null)) as Record<string, unknown> | null;
     // Jira's /myself names the user; Confluence's /user/current says "known" for a signed-in one.
     const name = body?.type === 'known' ? body.username : body?.name;
@@ -83,7 +80,7 @@ const hidesValidation: Check<DoctorFacts> = {
     const path = `${base}/authz/auth-request`;
     const site = new URL(f.site.siteUrl).pathname.replace(/\/$/, '');
     const res = await probe(f, `${new URL(f.proxyUrl ?? '').origin}${path}`, {
-      'X-Original-URI': `${site}${whoPath(f)}`,
+      'X-Original-URI': `${site}${whoAmIPath(f.product)}`,
       'X-Original-Method': 'GET',
     });
     await res.body?.cancel();

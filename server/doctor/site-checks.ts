@@ -2,7 +2,7 @@ import { adminGroupsFor } from '../config.ts';
 import { createDirectory, detectProduct } from '../directory/index.ts';
 import type { SiteResponse } from '../directory/site-client.ts';
 import { type Check, fail, ok, skip, warn } from './check.ts';
-import { type DoctorFacts, siteName } from './facts.ts';
+import { type DoctorFacts, siteName, whoAmIPath } from './facts.ts';
 
 // The site: reachable and which one it is, its clock, and what the service credential may do there.
 const SITE_PATH_FIX = (url: string) =>
@@ -89,7 +89,7 @@ const credential: Check<DoctorFacts> = {
         'ATA_SERVICE_AUTH is not set: the companion cannot look users and groups up',
         SERVICE_AUTH_FIX,
       );
-    const path = f.product === 'jira' ? '/rest/api/2/myself' : '/rest/api/user/current';
+    const path = whoAmIPath(f.product);
     const res = await f.site.get(path, { Authorization: auth });
     const proxyReason = res.headers.get('x-api-token-auth-reason');
     if (proxyReason) {
