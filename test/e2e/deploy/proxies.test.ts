@@ -1,21 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../../server/app.ts';
 import type { Settings } from '../../../server/services/types.ts';
 import { generateToken } from '../../../shared/token.ts';
-import { type Simulator, startSimulator } from '../../atlassian-sim/index.ts';
-import {
-  basic,
-  call,
-  createToken,
-  PROXIES,
-  type Reply,
-  type RunningProxy,
-  settingsFor,
-  startCompanion,
-} from './harness.ts';
+import type { Simulator } from '../../atlassian-sim/index.ts';
+import { basic, call, createToken, PROXIES, type Reply, type RunningProxy, settingsFor } from './harness.ts';
+import { type Stage, startStage } from './stage.ts';
 
 // The real proxies run the shipped files in deploy/ in front of the simulated Jira and a
 // companion, in identity-header mode: the site has a header authenticator that accepts
@@ -27,10 +16,10 @@ describe.each(PROXIES)(
   'the shipped $name config in front of Jira with a header authenticator',
   (proxyUnderTest) => {
     const PROXY_ADDRESS = proxyUnderTest.address;
+    let stage: Stage;
     let sim: Simulator;
     let companion: RunningServer;
     let proxy: RunningProxy;
-    let dataDir: string;
     let aliceToken: string;
     let readOnlyToken: string;
 
@@ -39,23 +28,12 @@ describe.each(PROXIES)(
       companion.deps.settings.update({ ...baseSettings, ...patch }, { actor: 'admin', remoteIp: null });
 
     beforeAll(async () => {
-      sim = await startSimulator({ flavour: 'jira9', trustedProxies: [PROXY_ADDRESS] });
-      dataDir = await mkdtemp(path.join(tmpdir(), 'ata-proxy-e2e-'));
-      companion = await startCompanion({
-        siteUrl: sim.baseUrl,
-        serviceToken: sim.state.createPersonalAccessToken('admin'),
-        databaseUrl: `sqlite://${path.join(dataDir, 'companion.sqlite')}`,
-      });
+      stage = await startStage(proxyUnderTest, 'identity-header');
+      ({ sim, companion, proxy } = stage);
       aliceToken = await createToken(companion);
       readOnlyToken = await createToken(companion, 'read-only');
-      proxy = await proxyUnderTest.start(`127.0.0.1:${sim.port}`, `127.0.0.1:${companion.port}`);
     });
-    afterAll(async () => {
-      await proxy?.close();
-      await companion?.close();
-      await sim?.close();
-      if (dataDir) await rm(dataDir, { recursive: true, force: true });
-    });
+    afterAll(() => stage?.close());
     beforeEach(async () => {
       await settings({});
       sim.state.resetFailedLogins();

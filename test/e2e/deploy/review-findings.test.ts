@@ -1,19 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../../server/app.ts';
 import type { Settings } from '../../../server/services/types.ts';
-import { type Simulator, startSimulator } from '../../atlassian-sim/index.ts';
-import {
-  basic,
-  call,
-  createToken,
-  PROXIES,
-  type RunningProxy,
-  settingsFor,
-  startCompanion,
-} from './harness.ts';
+import type { Simulator } from '../../atlassian-sim/index.ts';
+import { basic, call, createToken, PROXIES, type RunningProxy, settingsFor } from './harness.ts';
+import { type Stage, startStage } from './stage.ts';
 
 // The reproductions of the outside review (issue 10), tried as an attacker would: through the
 // shipped nginx and Caddy files in front of the simulated Jira and a real companion (identity-header
@@ -23,10 +13,10 @@ const ALLOWED = '127.0.0.5';
 const OUTSIDE = '127.0.0.6';
 
 describe.each(PROXIES)('the shipped $name config against the review’s reproductions', (proxyUnderTest) => {
+  let stage: Stage;
   let sim: Simulator;
   let companion: RunningServer;
   let proxy: RunningProxy;
-  let dataDir: string;
   let token: string;
 
   const settings = (patch: Partial<Settings>) =>
@@ -37,22 +27,11 @@ describe.each(PROXIES)('the shipped $name config against the review’s reproduc
   const reachedSite = () => sim.state.requests.length;
 
   beforeAll(async () => {
-    sim = await startSimulator({ flavour: 'jira9', trustedProxies: [proxyUnderTest.address] });
-    dataDir = await mkdtemp(path.join(tmpdir(), 'ata-review-e2e-'));
-    companion = await startCompanion({
-      siteUrl: sim.baseUrl,
-      serviceToken: sim.state.createPersonalAccessToken('admin'),
-      databaseUrl: `sqlite://${path.join(dataDir, 'companion.sqlite')}`,
-    });
+    stage = await startStage(proxyUnderTest, 'identity-header');
+    ({ sim, companion, proxy } = stage);
     token = await createToken(companion);
-    proxy = await proxyUnderTest.start(`127.0.0.1:${sim.port}`, `127.0.0.1:${companion.port}`);
   });
-  afterAll(async () => {
-    await proxy?.close();
-    await companion?.close();
-    await sim?.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => stage?.close());
   beforeEach(async () => {
     await settings({});
     sim.state.resetFailedLogins();

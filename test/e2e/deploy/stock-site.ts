@@ -1,50 +1,15 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { RunningServer } from '../../../server/app.ts';
-import { type Simulator, startSimulator } from '../../atlassian-sim/index.ts';
-import { call, type ProxyUnderTest, type RunningProxy, settingsFor, startCompanion } from './harness.ts';
+import type { Simulator } from '../../atlassian-sim/index.ts';
+import { call, type ProxyUnderTest, type RunningProxy } from './harness.ts';
+import { type Stage, startStage } from './stage.ts';
 
 /**
- * The default deployment, as a new administrator gets it: a stock simulated Jira (no header
- * authenticator, so X-Forwarded-User means nothing to it), a companion in site-token mode, and a
- * real proxy running its shipped file in front of both.
+ * The default deployment, as a new administrator gets it: a stock simulated Jira, a companion in
+ * site-token mode, and a real proxy running its shipped file in front of both.
  */
-export interface StockSiteStage {
-  sim: Simulator;
-  companion: RunningServer;
-  proxy: RunningProxy;
-  dir: string;
-  close(): Promise<void>;
-}
+export type StockSiteStage = Stage;
 
-export async function startStockSiteStage(proxyUnderTest: ProxyUnderTest): Promise<StockSiteStage> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'ata-stock-site-'));
-  const closers: Array<() => Promise<void>> = [() => rm(dir, { recursive: true, force: true })];
-  const close = async () => {
-    for (const closeOne of closers.splice(0).reverse()) await closeOne();
-  };
-  try {
-    const sim = await startSimulator({ flavour: 'jira9' });
-    closers.push(() => sim.close());
-    const companion = await startCompanion({
-      siteUrl: sim.baseUrl,
-      serviceToken: sim.state.createPersonalAccessToken('admin'),
-      databaseUrl: `sqlite://${path.join(dir, 'companion.sqlite')}`,
-    });
-    closers.push(() => companion.close());
-    await companion.deps.settings.update(settingsFor(proxyUnderTest.address, 'site-token'), {
-      actor: 'admin',
-      remoteIp: null,
-    });
-    const proxy = await proxyUnderTest.start(`127.0.0.1:${sim.port}`, `127.0.0.1:${companion.port}`);
-    closers.push(() => proxy.close());
-    return { sim, companion, proxy, dir, close };
-  } catch (err) {
-    await close();
-    throw err;
-  }
-}
+export const startStockSiteStage = (proxyUnderTest: ProxyUnderTest): Promise<StockSiteStage> =>
+  startStage(proxyUnderTest, 'site-token');
 
 /** Logs in with the site's form through the proxy, as a browser does; the `JSESSIONID=…` pair. */
 export async function siteSession(proxy: RunningProxy, user: string): Promise<string> {
