@@ -10,7 +10,7 @@ import type { Product } from './page-detect.ts';
 const ADMIN_PAGE_PARAM = 'api-token-auth';
 
 /** The product page whose content area the admin page takes, below the site's base URL. */
-export const ADMIN_HOST_PAGE: Record<Product, string> = {
+const ADMIN_HOST_PAGE: Record<Product, string> = {
   jira: '/secure/admin/user/UserBrowser.jspa',
   confluence: '/admin/users/browseusers.action',
 };
@@ -21,12 +21,15 @@ export function adminPageUrl(siteUrl: string, product: Product, tab: AdminTab = 
   return url.toString();
 }
 
+/** Whether a URL is the product page the admin page takes over, with or without a tab. */
+export function isAdminHostPage(pageUrl: string, siteUrl: string, product: Product): boolean {
+  return new URL(pageUrl).pathname === new URL(`${siteUrl}${ADMIN_HOST_PAGE[product]}`).pathname;
+}
+
 /** The tab a URL asks for, or null when it is not the admin page of this site. */
 export function adminPageTab(pageUrl: string, siteUrl: string, product: Product): AdminTab | null {
-  if (!pageBelongsToSite(pageUrl, siteUrl)) return null;
-  const url = new URL(pageUrl);
-  if (url.pathname !== new URL(`${siteUrl}${ADMIN_HOST_PAGE[product]}`).pathname) return null;
-  const tab = url.searchParams.get(ADMIN_PAGE_PARAM);
+  if (!pageBelongsToSite(pageUrl, siteUrl) || !isAdminHostPage(pageUrl, siteUrl, product)) return null;
+  const tab = new URL(pageUrl).searchParams.get(ADMIN_PAGE_PARAM);
   return isAdminTab(tab) ? tab : null;
 }
 
