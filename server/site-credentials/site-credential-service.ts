@@ -5,7 +5,6 @@ import type { SealedCopy, SiteCredentialRecord, Store } from '../store/index.ts'
 import {
   deriveSealingKey,
   openWith,
-  publicKeyFor,
   SealedCredentialError,
   type SealingKey,
   seal,
@@ -41,6 +40,15 @@ export interface SiteCredentialServiceDeps {
 
 const live = (token: TokenRecord, now: Date) => token.expiresAt === null || token.expiresAt > now;
 
+/** A PAT sealed for each of these tokens (id → public key), bound to the token and its owner's key. */
+const sealedCopies = (keys: Map<string, Uint8Array>, pat: string, siteUserKey: string) =>
+  Promise.all(
+    [...keys].map(async ([tokenId, publicKey]) => ({
+      tokenId,
+      sealed: await seal(publicKey, pat, { tokenId, siteUserKey }),
+    })),
+  );
+
 /**
  * The owner's own site PAT, which the proxy hands the site instead of the API token, kept sealed so
  * that only an API token of the owner opens it (server/site-credentials/seal.ts).
@@ -73,11 +81,6 @@ export class SiteCredentialService {
     return this.#deps.pats.enabled(session);
   }
 
-  /** Stores a new token's public sealing key (while its secret is at hand, at creation). */
-  async register(tokenId: string, secret: string): Promise<void> {
-    await this.#deps.store.siteCredentials.setSealingKey(tokenId, await publicKeyFor(secret, tokenId));
-  }
-
   /** Seals a site PAT for the owner's tokens if any lacks one; with the owner's session. */
   provision(owner: TokenOwner, session: { cookie: string }): Promise<ProvisionOutcome> {
     let running = this.#inFlight.get(owner.key);
@@ -88,20 +91,27 @@ export class SiteCredentialService {
     return running;
   }
 
+  /** The owner's live tokens that have a public sealing key, and those of them without a copy of an active credential. */
+  async #sealable(owner: TokenOwner): Promise<{ keys: Map<string, Uint8Array>; lacking: string[] }> {
+    const { store, clock } = this.#deps;
+    const now = clock();
+    const ids = (await store.tokens.listByOwner(owner)).filter((t) => live(t, now)).map((t) => t.id);
+    const [keys, covered] = await Promise.all([
+      store.siteCredentials.sealingKeys(ids),
+      store.siteCredentials.tokensWithActive(ids),
+    ]);
+    return { keys, lacking: [...keys.keys()].filter((id) => !covered.has(id)) };
+  }
+
   async #provision(owner: TokenOwner, session: { cookie: string }): Promise<ProvisionOutcome> {
-    const repos = this.#deps.store;
     const now = this.#deps.clock();
-    const tokens = (await repos.tokens.listByOwner(owner)).filter((t) => live(t, now));
-    const ids = tokens.map((t) => t.id);
-    const [keys, covered, active] = await Promise.all([
-      repos.siteCredentials.sealingKeys(ids),
-      repos.siteCredentials.tokensWithActive(ids),
-      repos.siteCredentials.forOwner(owner.key, ['active']),
+    const [{ keys, lacking }, active] = await Promise.all([
+      this.#sealable(owner),
+      this.#deps.store.siteCredentials.forOwner(owner.key, ['active']),
     ]);
     const due = active.some(
       (c) => c.expiresAt !== null && c.expiresAt.getTime() - now.getTime() < ROTATE_WITHIN_MS,
     );
-    const lacking = ids.filter((id) => keys.has(id) && !covered.has(id));
     let outcome: ProvisionOutcome = 'ready';
     if (lacking.length > 0 || (due && keys.size > 0)) {
       outcome = await this.#replace(owner, keys, session);
@@ -153,12 +163,7 @@ export class SiteCredentialService {
       state: 'active',
       stateChangedAt: now,
     };
-    const copies = await Promise.all(
-      [...keys].map(async ([tokenId, publicKey]) => ({
-        tokenId,
-        sealed: await seal(publicKey, created.rawToken, { tokenId, siteUserKey: owner.key }),
-      })),
-    );
+    const copies = await sealedCopies(keys, created.rawToken, owner.key);
     const replaced = await store.transaction(async (repos) => {
       const previous = await repos.siteCredentials.forOwner(owner.key, ['active', 'refused']);
       for (const old of previous) await repos.siteCredentials.setState(old.id, 'retired', now);
@@ -188,7 +193,8 @@ export class SiteCredentialService {
   async unseal(token: { id: string }, secret: string): Promise<Unsealed> {
     const copy = await this.#deps.store.siteCredentials.sealedFor(token.id);
     if (copy === null) {
-      await this.register(token.id, secret);
+      const { publicKey } = await this.#sealingKey(token.id, secret);
+      await this.#deps.store.siteCredentials.setSealingKey(token.id, publicKey);
       return 'site-credential-pending';
     }
     if (copy.credential.state === 'refused') return 'site-credential-refused';
@@ -249,8 +255,7 @@ export class SiteCredentialService {
     let running = this.#inFlight.get(owner.key);
     if (running === undefined) {
       running = (async () => {
-        const tokens = await this.#deps.store.tokens.listByOwner(owner);
-        const keys = await this.#deps.store.siteCredentials.sealingKeys(tokens.map((t) => t.id));
+        const { keys } = await this.#sealable(owner);
         return this.#replace(owner, keys, { authorization: `Bearer ${pat}` });
       })().finally(() => this.#inFlight.delete(owner.key));
       this.#inFlight.set(owner.key, running);
@@ -270,22 +275,11 @@ export class SiteCredentialService {
     if (this.#sharedAt.size > MAX_REMEMBERED_OWNERS)
       this.#sharedAt.delete(this.#sharedAt.keys().next().value as string);
     return (async () => {
-      const { store } = this.#deps;
-      const tokens = (await store.tokens.listByOwner(owner)).filter((t) => live(t, this.#deps.clock()));
-      const ids = tokens.map((t) => t.id);
-      const [keys, covered] = await Promise.all([
-        store.siteCredentials.sealingKeys(ids),
-        store.siteCredentials.tokensWithActive(ids),
-      ]);
-      const lacking = [...keys].filter(([id]) => !covered.has(id));
+      const { keys, lacking } = await this.#sealable(owner);
       if (lacking.length === 0) return 0;
-      const copies = await Promise.all(
-        lacking.map(async ([tokenId, publicKey]) => ({
-          tokenId,
-          sealed: await seal(publicKey, pat, { tokenId, siteUserKey: credential.ownerKey }),
-        })),
-      );
-      await store.siteCredentials.addSealed(credential.id, copies);
+      const pending = new Map(lacking.map((id) => [id, keys.get(id) as Uint8Array]));
+      const copies = await sealedCopies(pending, pat, credential.ownerKey);
+      await this.#deps.store.siteCredentials.addSealed(credential.id, copies);
       this.#deps.logger.info(
         { event: 'site_credential.shared', owner: owner.username, tokens: copies.length },
         'the owner’s site credential was sealed for their tokens that had none',
