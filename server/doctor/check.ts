@@ -20,13 +20,26 @@ export const warn = (detail: string, fix: string): CheckOutcome => ({ status: 'w
 export const fail = (detail: string, fix: string): CheckOutcome => ({ status: 'fail', detail, fix });
 export const skip = (detail: string): CheckOutcome => ({ status: 'skip', detail });
 
+/** Thrown by a check to end it as a failure with its fix: a refusal of the site, an unreachable proxy. */
+export class CheckFailed extends Error {
+  constructor(
+    message: string,
+    readonly fix: string,
+  ) {
+    super(message);
+  }
+}
+
 export interface Check<Facts> {
   id: string;
   title: string;
   run(facts: Facts): Promise<CheckOutcome>;
 }
 
-/** Runs the checks in order, reporting each as it ends; a check that throws fails with its message. */
+/**
+ * Runs the checks in order, reporting each as it ends. A check that throws CheckFailed fails with
+ * its fix; one that throws anything else fails with its message.
+ */
 export async function runChecks<Facts>(
   checks: ReadonlyArray<Check<Facts>>,
   facts: Facts,
@@ -38,10 +51,13 @@ export async function runChecks<Facts>(
     try {
       outcome = await check.run(facts);
     } catch (err) {
-      outcome = fail(
-        `the check itself failed: ${(err as Error).message}`,
-        'run again with ATA_LOG_LEVEL=debug and report the message',
-      );
+      outcome =
+        err instanceof CheckFailed
+          ? fail(err.message, err.fix)
+          : fail(
+              `the check itself failed: ${(err as Error).message}`,
+              'run again with ATA_LOG_LEVEL=debug and report the message',
+            );
     }
     const result = { id: check.id, title: check.title, ...outcome };
     results.push(result);

@@ -1,6 +1,6 @@
 import { probeSiteAudit } from '../audit-mirror/site-audit-api.ts';
 import { adminGroupsFor } from '../config.ts';
-import { type Check, fail, ok, skip, warn } from './check.ts';
+import { type Check, CheckFailed, fail, ok, skip, warn } from './check.ts';
 import type { DoctorFacts } from './facts.ts';
 import { SERVICE_AUTH_FIX } from './site-checks.ts';
 
@@ -9,33 +9,12 @@ import { SERVICE_AUTH_FIX } from './site-checks.ts';
 const NEEDS_CREDENTIAL = 'needs a service credential the site accepts';
 
 /** A refusal of the site (the directory's AppError) ends the check as a failure with `fix`. */
-class Refused extends Error {
-  constructor(
-    message: string,
-    readonly fix: string,
-  ) {
-    super(message);
-  }
-}
-
 async function refusedAs<T>(fix: string, ask: () => Promise<T>): Promise<T> {
   try {
     return await ask();
   } catch (err) {
-    throw new Refused((err as Error).message, fix);
+    throw new CheckFailed((err as Error).message, fix);
   }
-}
-
-/** The check, with a Refused turned into its failure. */
-function withRefusals(check: Check<DoctorFacts>): Check<DoctorFacts> {
-  return {
-    ...check,
-    run: (f) =>
-      check.run(f).catch((err: unknown) => {
-        if (err instanceof Refused) return fail(err.message, err.fix);
-        throw err;
-      }),
-  };
 }
 
 const browseUsers: Check<DoctorFacts> = {
@@ -142,10 +121,4 @@ const auditMirror: Check<DoctorFacts> = {
   },
 };
 
-export const permissionChecks = [
-  withRefusals(browseUsers),
-  withRefusals(readGroups),
-  admin,
-  pats,
-  auditMirror,
-];
+export const permissionChecks = [browseUsers, readGroups, admin, pats, auditMirror];

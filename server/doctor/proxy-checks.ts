@@ -1,13 +1,11 @@
 import { generateToken } from '../../shared/token.ts';
-import { type Check, fail, ok, skip } from './check.ts';
+import { type Check, CheckFailed, fail, ok, skip } from './check.ts';
 import { type DoctorFacts, whoAmIPath } from './facts.ts';
 
 // The reverse proxy, probed from outside like a client (--proxy-url, the site's public URL): a
 // made-up token must be refused by the companion, a forged identity header must mean nothing, and
 // the validation endpoints must not answer clients.
 const SHIPPED = 'deploy/nginx/api-token-auth.conf (or deploy/caddy, deploy/traefik, deploy/envoy)';
-
-class Unreachable extends Error {}
 
 async function probe(f: DoctorFacts, url: string, headers: Record<string, string>): Promise<Response> {
   try {
@@ -17,21 +15,11 @@ async function probe(f: DoctorFacts, url: string, headers: Record<string, string
       signal: AbortSignal.timeout(f.timeoutMs),
     });
   } catch (err) {
-    throw new Unreachable(`cannot reach the proxy at ${url} (${(err as Error).message})`);
+    throw new CheckFailed(
+      `cannot reach the proxy at ${url} (${(err as Error).message})`,
+      'check --proxy-url (the URL clients use, context path included)',
+    );
   }
-}
-
-/** The check with a proxy that cannot be reached turned into its failure. */
-function probing(check: Check<DoctorFacts>): Check<DoctorFacts> {
-  return {
-    ...check,
-    run: (f) =>
-      check.run(f).catch((err: unknown) => {
-        if (err instanceof Unreachable)
-          return fail(err.message, 'check --proxy-url (the URL clients use, context path included)');
-        throw err;
-      }),
-  };
 }
 
 const asksCompanion: Check<DoctorFacts> = {
@@ -103,5 +91,5 @@ const notProbed: Check<DoctorFacts> = {
 
 export function proxyChecks(f: Pick<DoctorFacts, 'proxyUrl'>): Check<DoctorFacts>[] {
   if (!f.proxyUrl) return [notProbed];
-  return [asksCompanion, ignoresForgedIdentity, hidesValidation].map(probing);
+  return [asksCompanion, ignoresForgedIdentity, hidesValidation];
 }
