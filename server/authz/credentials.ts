@@ -1,4 +1,4 @@
-import { isTokenShaped } from '../../shared/token.ts';
+import { isTokenShaped, TOKEN_PREFIX } from '../../shared/token.ts';
 
 export type MalformedReason =
   | 'multiple-authorization-headers'
@@ -29,7 +29,6 @@ export type Credential =
 
 /** Larger than any real credential, small enough that nothing downstream works on megabytes. */
 export const MAX_AUTHORIZATION_LENGTH = 8192;
-const TOKEN_PREFIX = 'ata_';
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 // Control characters (NUL included) never belong in a credential; a proxy or a plugin may
 // still hand them over, and a C-string consumer further on would cut the value short there.
@@ -54,10 +53,10 @@ function classifySecret(secret: string): 'token' | 'broken-token' | 'other' {
 }
 
 /**
- * A user-name field that looks like one of our tokens, in any case and with any surrounding
- * space: it is a token attempt, so it is never passed on as a login name, logged or audited.
+ * A user-name field (or a query parameter) that looks like one of our tokens, in any case and with
+ * any surrounding space: it is a token attempt, never passed on as a login name, logged or audited.
  */
-const tokenLikeUsername = (username: string) => username.trim().toLowerCase().startsWith(TOKEN_PREFIX);
+const meantAsToken = (text: string) => text.trim().toLowerCase().startsWith(TOKEN_PREFIX);
 
 /** `ata_…:` or `ata_…:anything`: the token is the user-name field, the password is ignored. */
 function tokenInUsername(username: string, password: string): Credential {
@@ -75,11 +74,11 @@ function parseBasic(param: string): Credential {
   const colon = decoded.indexOf(':');
   if (colon < 0) {
     // A bare token without the colon is still a token attempt, not a malformed password.
-    return tokenLikeUsername(decoded) ? tokenInUsername(decoded, '') : malformed('no-colon');
+    return meantAsToken(decoded) ? tokenInUsername(decoded, '') : malformed('no-colon');
   }
   const username = decoded.slice(0, colon);
   const secret = decoded.slice(colon + 1);
-  if (tokenLikeUsername(username)) return tokenInUsername(username, secret);
+  if (meantAsToken(username)) return tokenInUsername(username, secret);
   if (username.trim() === '') return malformed('empty-username');
   switch (classifySecret(secret)) {
     case 'token':
@@ -176,7 +175,7 @@ export function queryCredential(target: string): Credential | null {
     const lower = name.toLowerCase();
     if (lower !== QUERY_USERNAME && lower !== QUERY_PASSWORD) continue;
     found = true;
-    if (value.trim().toLowerCase().startsWith(TOKEN_PREFIX)) return malformed('token-in-query');
+    if (meantAsToken(value)) return malformed('token-in-query');
     if (lower === QUERY_USERNAME) username ??= value;
   }
   if (!found) return null;
