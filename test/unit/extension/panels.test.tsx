@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { render } from 'preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Me, Token } from '../../../extension/api-types.ts';
+import type { Me } from '../../../extension/api-types.ts';
 import { CompanionClient, CompanionError } from '../../../extension/companion-client.ts';
 import { routeOf } from '../../../extension/content/features/panel-router.ts';
 import { filterQuery } from '../../../extension/panels/admin/filter-field.tsx';
@@ -10,26 +10,10 @@ import { describeError } from '../../../extension/panels/error-message.tsx';
 import { dateBoundary, expiresSoon } from '../../../extension/panels/format.ts';
 import { mountPanel } from '../../../extension/panels/mount.tsx';
 import { TokenTable } from '../../../extension/panels/token-table.tsx';
+import { token } from './fixtures.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
 const NOW = new Date('2026-03-01T12:00:00Z');
-
-function token(overrides: Partial<Token>): Token {
-  return {
-    id: '1',
-    owner: 'alice',
-    name: 'ci',
-    scope: 'read-write',
-    ipAllowlist: [],
-    createdAt: '2026-01-01T00:00:00Z',
-    expiresAt: null,
-    lastUsedAt: null,
-    lastUsedIp: null,
-    createdBy: 'alice',
-    hint: 'AbCd',
-    ...overrides,
-  };
-}
 
 afterEach(() => {
   document.body.innerHTML = '';

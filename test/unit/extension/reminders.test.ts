@@ -2,13 +2,14 @@
 // Expiry reminders: the 7-day window either side of expiry, the banner on saved pages of every
 // flavour (text, link to the panel, dismissal per token and phase), and nothing when nothing is due.
 import { describe, expect, it } from 'vitest';
-import type { Me, Token } from '../../../extension/api-types.ts';
+import type { Token } from '../../../extension/api-types.ts';
 import { CompanionClient } from '../../../extension/companion-client.ts';
 import { type ContentContext, runFeatures } from '../../../extension/content/feature.ts';
 import expiryBanner, { REMINDERS_ID } from '../../../extension/content/features/expiry-banner.ts';
 import { product } from '../../../extension/content/page-detect.ts';
 import { reminderPhase, reminderWindow, tokensToRemind } from '../../../extension/content/reminders.ts';
 import type { Area } from '../../../extension/storage/sites.ts';
+import { me, memoryArea, token as tokenWith } from './fixtures.ts';
 import { FLAVOURS, parse, savedPage } from './saved-pages.ts';
 
 const DAY = 24 * 3600_000;
@@ -16,38 +17,7 @@ const NOW = new Date('2026-03-01T12:00:00Z');
 const at = (offset: number) => new Date(NOW.getTime() + offset).toISOString();
 
 function token(id: string, expiresAt: string | null): Token {
-  return {
-    id,
-    owner: 'alice',
-    name: `token-${id}`,
-    scope: 'read-write',
-    ipAllowlist: [],
-    createdAt: '2026-01-01T00:00:00Z',
-    expiresAt,
-    lastUsedAt: null,
-    lastUsedIp: null,
-    createdBy: 'alice',
-    hint: 'AbCd',
-  };
-}
-
-const alice: Me = {
-  username: 'alice',
-  displayName: 'Alice',
-  isAdmin: false,
-  product: 'jira',
-  permissions: { useTokens: true, createOwnTokens: true, createTokensForOthers: false },
-  validityOptions: ['P1M'],
-  maxValidity: 'P1M',
-  forceReadOnlyScope: false,
-};
-
-function memoryArea(): Area {
-  const items: Record<string, unknown> = {};
-  return {
-    get: async (key) => (key in items ? { [key]: structuredClone(items[key]) } : {}),
-    set: async (values) => void Object.assign(items, structuredClone(values)),
-  };
+  return tokenWith({ id, name: `token-${id}`, expiresAt });
 }
 
 function context(doc: Document, tokens: Token[], local: Area): ContentContext {
@@ -60,7 +30,7 @@ function context(doc: Document, tokens: Token[], local: Area): ContentContext {
     product: product(doc) ?? 'jira',
     siteUrl: 'https://jira.example.com',
     client,
-    me: alice,
+    me: me(),
     meError: null,
     local,
     now: () => NOW,

@@ -2,7 +2,6 @@
 // The content script's start on saved pages: the menu item from the last known answer before
 // `/me` answers, corrected by the answer, and the policy never awaited for a site known otherwise.
 import { describe, expect, it } from 'vitest';
-import type { Me } from '../../../extension/api-types.ts';
 import type { CompanionResponse } from '../../../extension/background/messages.ts';
 import type { Feature } from '../../../extension/content/feature.ts';
 import adminLinks from '../../../extension/content/features/admin-links.ts';
@@ -10,36 +9,14 @@ import jiraUserMenu, { JIRA_USER_ITEM_ID } from '../../../extension/content/feat
 import { READY_ATTRIBUTE, type StartEnv, start } from '../../../extension/content/start.ts';
 import { readLastKnownMe, writeLastKnownMe } from '../../../extension/storage/last-known.ts';
 import { type Area, POLICY_CACHE_KEY } from '../../../extension/storage/sites.ts';
+import { me, memoryArea } from './fixtures.ts';
 import { parse, savedPage } from './saved-pages.ts';
 
 const SITE = 'https://jira.example.com/jira';
 const PAGE = `${SITE}/secure/Dashboard.jspa`;
 
-function memoryArea(initial: Record<string, unknown> = {}): Area & { items: Record<string, unknown> } {
-  const items = { ...initial };
-  return {
-    items,
-    get: async (key) => (key in items ? { [key]: structuredClone(items[key]) } : {}),
-    set: async (values) => void Object.assign(items, structuredClone(values)),
-  };
-}
-
 /** A policy area that never answers, as Chromium's first storage.managed.get() seems to a page. */
 const stuckPolicy: Area = { get: () => new Promise(() => {}) };
-
-function me(overrides: Partial<Me> = {}): Me {
-  return {
-    username: 'alice',
-    displayName: 'Alice',
-    isAdmin: false,
-    product: 'jira',
-    permissions: { useTokens: true, createOwnTokens: true, createTokensForOthers: false },
-    validityOptions: ['P1M'],
-    maxValidity: 'P1M',
-    forceReadOnlyScope: false,
-    ...overrides,
-  };
-}
 
 const refused = me({
   permissions: { useTokens: false, createOwnTokens: false, createTokensForOthers: false },

@@ -3,11 +3,11 @@
 // list's relative times, lozenges, scope and addresses.
 import { render } from 'preact';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Token } from '../../../extension/api-types.ts';
 import { relativeTime } from '../../../extension/panels/format.ts';
 import { SecretBox } from '../../../extension/panels/secret-box.tsx';
 import { TokenTable } from '../../../extension/panels/token-table.tsx';
 import { shellQuote, usageExamples } from '../../../extension/panels/usage.ts';
+import { token } from './fixtures.ts';
 
 const SECRET = 'ata_0123456789abcdefghijABCDEFGHIJxyz';
 const HOUR = 3600_000;
@@ -78,23 +78,6 @@ describe('the examples after creating a token', () => {
     ]);
   });
 });
-
-function token(overrides: Partial<Token>): Token {
-  return {
-    id: '1',
-    owner: 'alice',
-    name: 'ci',
-    scope: 'read-write',
-    ipAllowlist: [],
-    createdAt: '2026-01-01T00:00:00Z',
-    expiresAt: null,
-    lastUsedAt: null,
-    lastUsedIp: null,
-    createdBy: 'alice',
-    hint: 'AbCd',
-    ...overrides,
-  };
-}
 
 const at = (offset: number) => new Date(NOW.getTime() + offset).toISOString();
 
