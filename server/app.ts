@@ -8,17 +8,14 @@ import { isPlainPath } from './authz/paths.ts';
 import type { Config } from './config.ts';
 import type { CompanionDeps } from './deps.ts';
 import { errorHandler } from './errors.ts';
-import { listenOnSocket } from './listen-socket.ts';
+import { listen, listenOnSocket } from './listen-socket.ts';
 import { type MetricsEndpoint, metricsEndpoint, metricsOnly } from './metrics/endpoint.ts';
 import { identify } from './middleware/identify.ts';
-import { jsonBody } from './middleware/json-body.ts';
+import { BODY_LIMIT, jsonBody } from './middleware/json-body.ts';
 import { originCheck } from './middleware/origin-check.ts';
 import { requestContext } from './middleware/request-context.ts';
 import { routers } from './routes/index.ts';
 import { type CompanionOverrides, wireCompanion } from './wiring.ts';
-
-// Mutating bodies are small JSON documents; anything larger is refused before parsing.
-export const BODY_LIMIT = '64kb';
 
 function securityHeaders() {
   return async function securityHeadersMiddleware(ctx: Koa.Context, next: Koa.Next) {
@@ -137,14 +134,9 @@ function origin(address: AddressInfo): string {
   return `http://${host}:${address.port}`;
 }
 
-function listen(server: Server, host: string, port: number): Promise<AddressInfo> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve(server.address() as AddressInfo);
-    });
-  });
+async function listenTcp(server: Server, host: string, port: number): Promise<AddressInfo> {
+  await listen(server, { host, port });
+  return server.address() as AddressInfo;
 }
 
 /**
@@ -178,13 +170,13 @@ export async function startServer(
       await listenOnSocket(server, config.listen.socket);
       listenerOrigin = `http://unix:${config.listen.socket}:`;
     } else {
-      const address = await listen(server, config.listen.host, config.listen.port);
+      const address = await listenTcp(server, config.listen.host, config.listen.port);
       listenerOrigin = origin(address);
       port = address.port;
     }
     if (config.metricsListen) {
       metricsServer = createServer(metricsOnly(metricsEndpointOf(companion.deps)));
-      const at = await listen(metricsServer, config.metricsListen.host, config.metricsListen.port);
+      const at = await listenTcp(metricsServer, config.metricsListen.host, config.metricsListen.port);
       metricsUrl = `${origin(at)}${config.basePath}/metrics`;
     }
   } catch (err) {
