@@ -14,7 +14,7 @@ import { loadConfig } from '../../../server/config.ts';
 import type { CompanionDeps } from '../../../server/deps.ts';
 import { createLogger } from '../../../server/logger.ts';
 import type { Settings } from '../../../server/services/types.ts';
-import { wireCompanion } from '../../../server/wiring.ts';
+import { type Companion, wireCompanion } from '../../../server/wiring.ts';
 import { type FlavourName, type Simulator, startSimulator } from '../../atlassian-sim/index.ts';
 
 export const DATABASES = ['sqlite', 'postgres'] as const;
@@ -82,6 +82,8 @@ export async function createTestDatabase(kind: DatabaseKind): Promise<TestDataba
 export interface Harness {
   sim: Simulator;
   app: Koa;
+  /** The wired companion, for what it holds beside its deps (the audit mirror). */
+  companion: Companion;
   deps: CompanionDeps;
   db: TestDatabase;
   http: ReturnType<typeof supertest>;
@@ -148,6 +150,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   return {
     sim,
     app,
+    companion,
     deps: companion.deps,
     db,
     http: supertest(app.callback()),

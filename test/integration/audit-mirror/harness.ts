@@ -1,20 +1,12 @@
-// A companion with ATA_AUDIT_MIRROR=on in front of a simulated site, on SQLite, driven through its
-// HTTP API with supertest; and a TCP relay that can take "the site" away and bring it back.
-import { randomBytes } from 'node:crypto';
+// A companion with ATA_AUDIT_MIRROR=on in front of a simulated site, on SQLite (the API tests'
+// harness), driven through its HTTP API with supertest; and a TCP relay that can take "the site"
+// away and bring it back.
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { type AddressInfo, connect, createServer, type Server, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { Writable } from 'node:stream';
-import supertest from 'supertest';
-import { createApp } from '../../../server/app.ts';
-import { loadConfig } from '../../../server/config.ts';
 import { createLogger } from '../../../server/logger.ts';
-import { type Companion, wireCompanion } from '../../../server/wiring.ts';
-import { type FlavourName, type Simulator, startSimulator } from '../../atlassian-sim/index.ts';
-
-export const api = (p: string) => `/api-token-auth/api/v1${p}`;
+import type { FlavourName } from '../../atlassian-sim/index.ts';
+import { type Harness, startHarness } from '../api/harness.ts';
 
 export interface LogLine {
   level: number;
@@ -23,68 +15,29 @@ export interface LogLine {
   [key: string]: unknown;
 }
 
+const parsed = (chunk: string): LogLine[] =>
+  chunk
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as LogLine);
+
 /** A pino logger whose lines are kept, parsed. */
 export function capturedLogger() {
   const lines: LogLine[] = [];
   const destination = new Writable({
     write(chunk, _encoding, done) {
-      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line) as LogLine);
+      lines.push(...parsed(String(chunk)));
       done();
     },
   });
   return { logger: createLogger({ level: 'debug', destination }), lines };
 }
 
-export interface MirrorHarness {
-  sim: Simulator;
-  companion: Companion;
-  http: ReturnType<typeof supertest>;
-  lines: LogLine[];
-  login(user: string): Promise<string>;
-  close(): Promise<void>;
-}
+/** The lines the harness's companion has logged so far, parsed. */
+export const logLines = (h: Harness): LogLine[] => h.logs.flatMap(parsed);
 
-export async function startMirrorHarness(
-  flavour: FlavourName,
-  serviceUser = 'admin',
-): Promise<MirrorHarness> {
-  const sim = await startSimulator({ flavour });
-  const dir = await mkdtemp(path.join(tmpdir(), 'ata-mirror-'));
-  const { logger, lines } = capturedLogger();
-  const config = loadConfig({
-    ATA_SITE_URL: sim.baseUrl,
-    ATA_DATABASE_URL: `sqlite://${path.join(dir, 'companion.sqlite')}`,
-    ATA_SECRET: randomBytes(32).toString('base64url'),
-    ATA_SERVICE_AUTH: `Bearer ${sim.state.createPersonalAccessToken(serviceUser)}`,
-    ATA_BASE_PATH: '/api-token-auth',
-    ATA_AUDIT_MIRROR: 'on',
-  });
-  const companion = await wireCompanion(config, { logger });
-  const login = async (user: string) => {
-    const loginPath = sim.product === 'jira' ? '/login.jsp' : '/dologin.action';
-    const res = await fetch(`${sim.baseUrl}${loginPath}`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ os_username: user, os_password: user }),
-      redirect: 'manual',
-    });
-    const cookie = res.headers.getSetCookie().find((c) => c.startsWith('JSESSIONID='));
-    if (!cookie) throw new Error(`login as ${user} failed: ${res.status}`);
-    return cookie.split(';')[0] as string;
-  };
-  return {
-    sim,
-    companion,
-    http: supertest(createApp(companion.deps).callback()),
-    lines,
-    login,
-    async close() {
-      await companion.shutdown();
-      await sim.close();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-}
+export const startMirrorHarness = (flavour: FlavourName): Promise<Harness> =>
+  startHarness({ db: 'sqlite', flavour, env: { ATA_AUDIT_MIRROR: 'on' } });
 
 export interface Relay {
   /** Where clients connect: a port that stays the same across stop() and start(). */

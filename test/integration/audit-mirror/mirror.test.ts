@@ -4,7 +4,8 @@ import type { LocalAuditRecord } from '../../../server/audit-mirror/site-records
 import { createSiteClient } from '../../../server/directory/site-client.ts';
 import { generateToken } from '../../../shared/token.ts';
 import { type Simulator, siteAuditLog, startSimulator } from '../../atlassian-sim/index.ts';
-import { api, capturedLogger, type MirrorHarness, startMirrorHarness, startRelay } from './harness.ts';
+import { api, type Harness } from '../api/harness.ts';
+import { capturedLogger, logLines, startMirrorHarness, startRelay } from './harness.ts';
 
 const authRecord = (action: LocalAuditRecord['action'], user: string, at: Date): LocalAuditRecord => ({
   at,
@@ -24,7 +25,7 @@ const created = (name: string, at = new Date()): LocalAuditRecord => ({
 });
 
 describe('audit records mirrored into Confluence audit log', () => {
-  let h: MirrorHarness;
+  let h: Harness;
   let alice: string;
   beforeAll(async () => {
     h = await startMirrorHarness('confluence8');
@@ -276,7 +277,7 @@ describe('Jira: the legacy record API, detected', () => {
         .expect(201);
       await h.companion.auditMirror?.flush();
       expect(h.companion.auditMirror?.state).toBe('off');
-      const off = h.lines.find((l) => l.event === 'audit_mirror.off');
+      const off = logLines(h).find((l) => l.event === 'audit_mirror.off');
       expect(off).toMatchObject({ level: 50, checked: 'GET /rest/api/2/auditing/record answered 404' });
       expect(off?.msg).toMatch(/no longer accepts the legacy audit record API/);
       expect(siteAuditLog(h.sim.state).posts).toBe(0);
