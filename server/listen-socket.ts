@@ -1,19 +1,23 @@
 import { rm } from 'node:fs/promises';
-import { connect, type Server, type Socket } from 'node:net';
+import { connect, type ListenOptions, type Server, type Socket } from 'node:net';
 
 // ATA_LISTEN=unix:/path: the companion on a Unix domain socket, for a proxy on the same host.
 
-function bind(server: Server, socket: string): Promise<void> {
+/** server.listen() as a promise: rejected with the listen error (EADDRINUSE, EACCES, …). */
+export function listen(server: Server, options: ListenOptions): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    // Everyone may connect, as to a loopback port (the proxy runs as a user of its own); the
-    // directory's mode is the place to narrow that, e.g. systemd's RuntimeDirectoryMode=.
-    server.listen({ path: socket, readableAll: true, writableAll: true }, () => {
+    server.listen(options, () => {
       server.off('error', reject);
       resolve();
     });
   });
 }
+
+// Everyone may connect, as to a loopback port (the proxy runs as a user of its own); the
+// directory's mode is the place to narrow that, e.g. systemd's RuntimeDirectoryMode=.
+const bind = (server: Server, socket: string) =>
+  listen(server, { path: socket, readableAll: true, writableAll: true });
 
 /** Whether a process accepts connections on the socket (a refused or missing one: no). */
 function answers(socket: string): Promise<boolean> {
