@@ -33,13 +33,14 @@ export interface AuthzEndpointsOptions {
   logger: Logger;
 }
 
-const NGINX: Protocol = { onlyAuthStatuses: true };
+const NGINX: Protocol = { onlyAuthStatuses: true, refusalBody: false };
 
 // Traefik (authResponseHeaders) and Caddy ≥ 2.11.2 (copy_headers) delete every listed header
 // from the request and set it again only when the answer carries it. Authorization is listed so
 // that a token never reaches the site; a password or the site's own token must, so it is echoed.
 const FORWARD_AUTH: Protocol = {
   onlyAuthStatuses: false,
+  refusalBody: true,
   allowHeaders: (decision, headers) =>
     decision.mode === 'password' || decision.mode === 'passthrough'
       ? ['Authorization', headers.authorization[0] ?? '']
@@ -51,6 +52,7 @@ const FORWARD_AUTH: Protocol = {
 // the browser's Cookie (a PAT request carrying JSESSIONID would end that session on the site).
 const EXT_AUTHZ: Protocol = {
   onlyAuthStatuses: false,
+  refusalBody: true,
   allowHeaders: (decision) =>
     decision.mode !== 'token'
       ? []

@@ -41,6 +41,12 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 export interface Protocol {
   /** nginx `auth_request` turns anything but 2xx, 401 and 403 into a 500: map the rest to 403. */
   onlyAuthStatuses: boolean;
+  /**
+   * Whether a refusal carries the short JSON body (Traefik and Envoy show it to the client).
+   * nginx shows a page of its own, never this body, and drops its upstream connection when a
+   * refusal has one: measured, a flood of wrong tokens left a TIME-WAIT socket per request.
+   */
+  refusalBody: boolean;
   /** Extra response headers on an allow (name, value, name, value…), for proxies that copy them. */
   allowHeaders?(decision: Decision, headers: CheckHeaders): readonly string[];
 }
@@ -183,21 +189,18 @@ export function writeDecision(
     return;
   }
   const status = protocol.onlyAuthStatuses && decision.status !== 401 ? 403 : decision.status;
-  const body = denyBody(decision.reason as DenyReason);
   const deny: OutgoingHttpHeader[] = [...SECURITY_HEADERS, REQUEST_ID_HEADER, requestId];
   deny.push(REASON_HEADER, decision.reason);
   if (status === 401) deny.push('WWW-Authenticate', WWW_AUTHENTICATE);
   if (status === 429 && decision.retryAfterSeconds)
     deny.push('Retry-After', String(decision.retryAfterSeconds));
-  // nginx (the only protocol limited to 401 and 403) shows the client a page of its own, never
-  // this body, and drops its upstream connection when a refusal has one: measured, a flood of
-  // wrong tokens left a TIME-WAIT socket per request. So nginx gets refusals with no body.
-  if (protocol.onlyAuthStatuses) {
+  if (!protocol.refusalBody) {
     deny.push('Content-Length', '0');
     res.writeHead(status, deny as string[]);
     res.end();
     return;
   }
+  const body = denyBody(decision.reason as DenyReason);
   deny.push('Content-Type', JSON_TYPE, 'Content-Length', body.length);
   res.writeHead(status, deny as string[]);
   res.end(body.text);
