@@ -102,9 +102,8 @@ export interface HarnessOptions {
   env?: Record<string, string>;
 }
 
-export async function startHarness(options: HarnessOptions): Promise<Harness> {
-  const sim = await startSimulator({ flavour: options.flavour ?? 'jira9' });
-  const db = await createTestDatabase(options.db);
+/** A debug logger whose every line is kept, as raw JSON text. */
+export function keptLogs() {
   const logs: string[] = [];
   const destination = new Writable({
     write(chunk, _encoding, done) {
@@ -112,18 +111,25 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       done();
     },
   });
-  const config = loadConfig({
-    ATA_SITE_URL: sim.baseUrl,
-    ATA_DATABASE_URL: db.url,
-    ATA_SECRET: randomBytes(32).toString('base64url'),
-    ATA_SERVICE_AUTH: `Bearer ${sim.state.createPersonalAccessToken('admin')}`,
-    ATA_BASE_PATH: BASE,
-    ATA_LOG_LEVEL: 'debug',
-    ...options.env,
-  });
-  const companion = await wireCompanion(config, {
-    logger: createLogger({ level: 'debug', destination }),
-  }).catch(async (err: unknown) => {
+  return { logs, logger: createLogger({ level: 'debug', destination }) };
+}
+
+/** A companion's environment for `sim` and the database at `databaseUrl`: the site admin's PAT is its service credential. */
+export const companionEnv = (sim: Simulator, databaseUrl: string): Record<string, string> => ({
+  ATA_SITE_URL: sim.baseUrl,
+  ATA_DATABASE_URL: databaseUrl,
+  ATA_SECRET: randomBytes(32).toString('base64url'),
+  ATA_SERVICE_AUTH: `Bearer ${sim.state.createPersonalAccessToken('admin')}`,
+  ATA_BASE_PATH: BASE,
+  ATA_LOG_LEVEL: 'debug',
+});
+
+export async function startHarness(options: HarnessOptions): Promise<Harness> {
+  const sim = await startSimulator({ flavour: options.flavour ?? 'jira9' });
+  const db = await createTestDatabase(options.db);
+  const { logs, logger } = keptLogs();
+  const config = loadConfig({ ...companionEnv(sim, db.url), ...options.env });
+  const companion = await wireCompanion(config, { logger }).catch(async (err: unknown) => {
     // Leave nothing behind when the companion cannot start.
     await sim.close();
     await db.drop();

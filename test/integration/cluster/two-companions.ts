@@ -2,18 +2,24 @@
 // created PostgreSQL database behind one simulated Jira, driven with supertest: what an operator
 // runs behind a load balancer, in one test process.
 import { randomBytes } from 'node:crypto';
-import { Writable } from 'node:stream';
 import pg from 'pg';
 import supertest from 'supertest';
 import { createApp } from '../../../server/app.ts';
 import { loadConfig } from '../../../server/config.ts';
 import type { CompanionDeps } from '../../../server/deps.ts';
-import { createLogger } from '../../../server/logger.ts';
 import type { Settings } from '../../../server/services/types.ts';
 import { wireCompanion } from '../../../server/wiring.ts';
 import { generateToken } from '../../../shared/token.ts';
 import { type Simulator, startSimulator } from '../../atlassian-sim/index.ts';
-import { BASE, basic, createTestDatabase, DEFAULT_SETTINGS, type TestDatabase } from '../api/harness.ts';
+import {
+  BASE,
+  basic,
+  companionEnv,
+  createTestDatabase,
+  DEFAULT_SETTINGS,
+  keptLogs,
+  type TestDatabase,
+} from '../api/harness.ts';
 
 export const AUTH_REQUEST = `${BASE}/authz/auth-request`;
 export const ctx = { actor: 'admin', remoteIp: null };
@@ -49,16 +55,8 @@ export interface TwoCompanions {
 }
 
 async function startInstance(name: string, env: Record<string, string>): Promise<Instance> {
-  const logs: string[] = [];
-  const destination = new Writable({
-    write(chunk, _encoding, done) {
-      logs.push(String(chunk));
-      done();
-    },
-  });
-  const companion = await wireCompanion(loadConfig(env), {
-    logger: createLogger({ level: 'debug', destination }),
-  });
+  const { logs, logger } = keptLogs();
+  const companion = await wireCompanion(loadConfig(env), { logger });
   const http = supertest(createApp(companion.deps).callback());
   return {
     name,
@@ -81,15 +79,7 @@ async function startInstance(name: string, env: Record<string, string>): Promise
 export async function startTwoCompanions(extraEnv: Record<string, string> = {}): Promise<TwoCompanions> {
   const sim = await startSimulator({ flavour: 'jira9' });
   const db = await createTestDatabase('postgres');
-  const env = {
-    ATA_SITE_URL: sim.baseUrl,
-    ATA_DATABASE_URL: db.url,
-    ATA_SECRET: randomBytes(32).toString('base64url'),
-    ATA_SERVICE_AUTH: `Bearer ${sim.state.createPersonalAccessToken('admin')}`,
-    ATA_BASE_PATH: BASE,
-    ATA_LOG_LEVEL: 'debug',
-    ...extraEnv,
-  };
+  const env = { ...companionEnv(sim, db.url), ...extraEnv };
   const started: Instance[] = [];
   const sql = async <R extends pg.QueryResultRow>(text: string, values?: unknown[]) => {
     const client = new pg.Client({ connectionString: db.url });
