@@ -151,7 +151,15 @@ function parseWith<T>(variable: string, schema: z.ZodType<T>, value: string): T 
   return result.data;
 }
 
-const MIN_VALIDATE_SECRET_LENGTH = 32;
+const MIN_SECRET_LENGTH = 32;
+
+/** A shared secret given in a variable: at least 32 characters, or the start stops naming it. */
+function longEnough(variable: string, value: string): string {
+  if (value.length < MIN_SECRET_LENGTH) {
+    throw new ConfigError(variable, `must be at least ${MIN_SECRET_LENGTH} characters of random data`);
+  }
+  return value;
+}
 
 const redisUrl = z
   .string()
@@ -176,13 +184,7 @@ function parseRedis(env: NodeJS.ProcessEnv, database: DatabaseConfig): RedisConf
 
 function parseValidateSecret(env: NodeJS.ProcessEnv): string | undefined {
   const value = nonEmpty(env.ATA_VALIDATE_SECRET);
-  if (value !== undefined && value.length < MIN_VALIDATE_SECRET_LENGTH) {
-    throw new ConfigError(
-      'ATA_VALIDATE_SECRET',
-      `must be at least ${MIN_VALIDATE_SECRET_LENGTH} characters of random data`,
-    );
-  }
-  return value;
+  return value === undefined ? undefined : longEnough('ATA_VALIDATE_SECRET', value);
 }
 
 function parseSecret(env: NodeJS.ProcessEnv, database: DatabaseConfig, cwd: string): SecretSource {
@@ -190,11 +192,7 @@ function parseSecret(env: NodeJS.ProcessEnv, database: DatabaseConfig, cwd: stri
   const file = nonEmpty(env.ATA_SECRET_FILE);
   if (value && file)
     throw new ConfigError('ATA_SECRET', 'set either ATA_SECRET or ATA_SECRET_FILE, not both');
-  if (value) {
-    if (value.length < 32)
-      throw new ConfigError('ATA_SECRET', 'must be at least 32 characters of random data');
-    return { kind: 'value', value };
-  }
+  if (value) return { kind: 'value', value: longEnough('ATA_SECRET', value) };
   if (file) return { kind: 'file', path: path.resolve(cwd, file) };
   if (database.client === 'sqlite') {
     return { kind: 'generated', path: path.join(path.dirname(database.filename), 'api-token-auth.key') };
