@@ -8,6 +8,8 @@ export interface MenuItem {
   title: string;
   href: string;
   className?: string;
+  /** The feature's signal: when the feature stops (a fresh `/me` says it does not apply), the item goes. */
+  signal: AbortSignal;
 }
 
 /** Inserts the item unless an element with its id exists anywhere in the document; returns the link. */
@@ -30,11 +32,12 @@ export function addMenuItem(list: Element, item: MenuItem, before: Element | nul
   if (linkRole) link.setAttribute('role', linkRole);
   li.append(link);
   list.insertBefore(li, before && before.parentElement === list ? before : null);
+  item.signal.addEventListener('abort', () => removeMenuItem(doc, item.id), { once: true });
   return link;
 }
 
-/** Takes the item out again (its list item with it), when a fresh `/me` says it does not apply. */
-export function removeMenuItem(doc: Document, id: string): void {
+/** Takes the item out again, its list item with it (found by id: the page may have moved it). */
+function removeMenuItem(doc: Document, id: string): void {
   const link = doc.getElementById(id);
   (link?.parentElement?.tagName === 'LI' ? link.parentElement : link)?.remove();
 }

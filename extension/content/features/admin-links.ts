@@ -4,7 +4,7 @@
 import { t } from '../../i18n.ts';
 import { adminPageUrl } from '../admin-page-url.ts';
 import { defineFeature } from '../feature.ts';
-import { addMenuItem, removeMenuItem } from '../menu-item.ts';
+import { addMenuItem } from '../menu-item.ts';
 import { observe } from '../observe.ts';
 
 export const ADMIN_LINK_ID = 'api-token-auth-admin-link';
@@ -19,7 +19,6 @@ export default defineFeature({
   name: 'admin-links',
   include: ({ me }) => me?.isAdmin === true,
   init({ doc, product, siteUrl, signal }) {
-    signal.addEventListener('abort', () => removeMenuItem(doc, ADMIN_LINK_ID), { once: true });
     observe(
       doc,
       ANCHORS[product],
@@ -31,6 +30,7 @@ export default defineFeature({
           label: t('menuItem'),
           title: t('adminLinkTitle'),
           href: adminPageUrl(siteUrl, product),
+          signal,
         });
       },
       { signal, feature: 'admin-links' },

@@ -1,7 +1,7 @@
 // Confluence: "API Token Authentication" in the user menu's user-preferences section.
 import { t } from '../../i18n.ts';
 import { defineFeature, offersTokenPanel } from '../feature.ts';
-import { addMenuItem, panelHref, removeMenuItem } from '../menu-item.ts';
+import { addMenuItem, panelHref } from '../menu-item.ts';
 import { observe } from '../observe.ts';
 
 export const CONFLUENCE_USER_ITEM_ID = 'api-token-auth-user-link';
@@ -10,7 +10,6 @@ export default defineFeature({
   name: 'confluence-user-menu',
   include: (ctx) => ctx.product === 'confluence' && offersTokenPanel(ctx),
   init({ doc, signal }) {
-    signal.addEventListener('abort', () => removeMenuItem(doc, CONFLUENCE_USER_ITEM_ID), { once: true });
     observe(
       doc,
       '#user-menu-link-content ul#user-menu-link-user-preferences',
@@ -22,6 +21,7 @@ export default defineFeature({
           href: panelHref(doc, 'user'),
           // Confluence's own items all carry `user-item`; its styles and tests key on it.
           className: 'user-item',
+          signal,
         }),
       { signal, feature: 'confluence-user-menu' },
     );

@@ -2,7 +2,7 @@
 // `system.user.options/personal`), for people who may use or create tokens (see offersTokenPanel).
 import { t } from '../../i18n.ts';
 import { defineFeature, offersTokenPanel } from '../feature.ts';
-import { addMenuItem, panelHref, removeMenuItem } from '../menu-item.ts';
+import { addMenuItem, panelHref } from '../menu-item.ts';
 import { observe } from '../observe.ts';
 
 export const JIRA_USER_ITEM_ID = 'api-token-auth-user-link';
@@ -11,7 +11,6 @@ export default defineFeature({
   name: 'jira-user-menu',
   include: (ctx) => ctx.product === 'jira' && offersTokenPanel(ctx),
   init({ doc, signal }) {
-    signal.addEventListener('abort', () => removeMenuItem(doc, JIRA_USER_ITEM_ID), { once: true });
     observe(
       doc,
       '#user-options-content ul#personal',
@@ -21,6 +20,7 @@ export default defineFeature({
           label: t('menuItem'),
           title: t('menuItemTitle'),
           href: panelHref(doc, 'user'),
+          signal,
         }),
       { signal, feature: 'jira-user-menu' },
     );
