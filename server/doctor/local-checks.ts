@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
+import { MIN_SECRET_LENGTH } from '../services/secret-key.ts';
 import { connect } from '../store/connection.ts';
 import { migrationSource } from '../store/migrations/index.ts';
 import { type Check, type CheckOutcome, fail, ok, warn } from './check.ts';
@@ -48,8 +49,6 @@ const database: Check<DoctorFacts> = {
   },
 };
 
-const MIN_KEY_LENGTH = 32;
-
 function keyFileOutcome(path: string, origin: 'generated' | 'file', uid: number | undefined): CheckOutcome {
   let stat: ReturnType<typeof statSync>;
   try {
@@ -64,7 +63,7 @@ function keyFileOutcome(path: string, origin: 'generated' | 'file', uid: number 
         )
       : fail(
           `ATA_SECRET_FILE names ${path}, which does not exist`,
-          'set ATA_SECRET_FILE to the key file (at least 32 characters of random data)',
+          `set ATA_SECRET_FILE to the key file (at least ${MIN_SECRET_LENGTH} characters of random data)`,
         );
   }
   const mode = (stat.mode & 0o777).toString(8).padStart(4, '0');
@@ -86,10 +85,10 @@ function keyFileOutcome(path: string, origin: 'generated' | 'file', uid: number 
       `run the doctor as the companion's user, or chown it to that user`,
     );
   }
-  if (length < MIN_KEY_LENGTH)
+  if (length < MIN_SECRET_LENGTH)
     return fail(
-      `${path} holds ${length} characters; the key needs at least ${MIN_KEY_LENGTH}`,
-      `write at least ${MIN_KEY_LENGTH} random characters into ${path}`,
+      `${path} holds ${length} characters; the key needs at least ${MIN_SECRET_LENGTH}`,
+      `write at least ${MIN_SECRET_LENGTH} random characters into ${path}`,
     );
   if (uid !== undefined && stat.uid !== uid) {
     return warn(

@@ -3,9 +3,9 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { SecretSource } from '../config.ts';
+import { MIN_SECRET_LENGTH, type SecretSource } from '../config.ts';
 
-const MIN_SECRET_LENGTH = 32;
+export { MIN_SECRET_LENGTH };
 
 function fromText(text: string, origin: string): Buffer {
   const value = text.trim();
