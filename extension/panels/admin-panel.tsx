@@ -10,10 +10,6 @@ import { TokenManagerTab } from './admin/token-manager-tab.tsx';
 import { ADMIN_TABS, type AdminTab } from './admin-tabs.ts';
 import type { UsageTarget } from './usage.ts';
 
-export { ADMIN_TABS };
-
-type Tab = AdminTab;
-
 /** `onSaved` lets the panel ask `/me` again: a new maximum validity changes the options offered. */
 interface Props {
   me: Me;
@@ -21,15 +17,15 @@ interface Props {
   site: Omit<UsageTarget, 'username'>;
   onSaved(): void;
   /** The admin page drives the tab from its URL; the dialog keeps its own. */
-  tab?: Tab;
-  onTab?(tab: Tab): void;
+  tab?: AdminTab;
+  onTab?(tab: AdminTab): void;
 }
 
 export function AdminPanel({ me, client, site, onSaved, tab: shownTab, onTab }: Props) {
-  const [ownTab, setOwnTab] = useState<Tab>('settings');
+  const [ownTab, setOwnTab] = useState<AdminTab>('settings');
   const tab = shownTab ?? ownTab;
   const setTab = onTab ?? setOwnTab;
-  const refs = useRef<Partial<Record<Tab, HTMLButtonElement | null>>>({});
+  const refs = useRef<Partial<Record<AdminTab, HTMLButtonElement | null>>>({});
   const move = (event: KeyboardEvent) => {
     const index = ADMIN_TABS.indexOf(tab);
     const next =

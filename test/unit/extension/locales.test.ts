@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ADMIN_TABS } from '../../../extension/panels/admin-panel.tsx';
+import { ADMIN_TABS } from '../../../extension/panels/admin-tabs.ts';
 import { PERMISSION_NAMES } from '../../../shared/permissions.ts';
 import { VALIDITY_OPTIONS } from '../../../shared/validity.ts';
 
