@@ -151,7 +151,8 @@ function parseWith<T>(variable: string, schema: z.ZodType<T>, value: string): T 
   return result.data;
 }
 
-const MIN_SECRET_LENGTH = 32;
+/** Shared secrets (ATA_SECRET, ATA_SECRET_FILE's content, ATA_VALIDATE_SECRET) are at least this long. */
+export const MIN_SECRET_LENGTH = 32;
 
 /** A shared secret given in a variable: at least 32 characters, or the start stops naming it. */
 function longEnough(variable: string, value: string): string {

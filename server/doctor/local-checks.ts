@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { MIN_SECRET_LENGTH } from '../services/secret-key.ts';
+import { MIN_SECRET_LENGTH } from '../config.ts';
 import { connect } from '../store/connection.ts';
 import { migrationSource } from '../store/migrations/index.ts';
 import { type Check, type CheckOutcome, fail, ok, warn } from './check.ts';

@@ -5,8 +5,6 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { MIN_SECRET_LENGTH, type SecretSource } from '../config.ts';
 
-export { MIN_SECRET_LENGTH };
-
 function fromText(text: string, origin: string): Buffer {
   const value = text.trim();
   if (value.length < MIN_SECRET_LENGTH) {
