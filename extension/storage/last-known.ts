@@ -39,8 +39,8 @@ function isMe(value: unknown): value is Me {
   );
 }
 
-function entriesOf(value: unknown): Record<string, Entry> {
-  const stored = value as Partial<StoredV1> | undefined;
+async function readEntries(local: Area): Promise<Record<string, Entry>> {
+  const stored = (await local.get(LAST_KNOWN_KEY))[LAST_KNOWN_KEY] as Partial<StoredV1> | undefined;
   if (stored?.version !== VERSION || !stored.entries || typeof stored.entries !== 'object') return {};
   const valid: Record<string, Entry> = {};
   for (const [key, entry] of Object.entries(stored.entries)) {
@@ -49,8 +49,12 @@ function entriesOf(value: unknown): Record<string, Entry> {
   return valid;
 }
 
+async function writeEntries(local: Area, entries: Record<string, Entry>): Promise<void> {
+  await local.set?.({ [LAST_KNOWN_KEY]: { version: VERSION, entries } satisfies StoredV1 });
+}
+
 export async function readLastKnownMe(local: Area, siteUrl: string, username: string): Promise<Me | null> {
-  const entries = entriesOf((await local.get(LAST_KNOWN_KEY))[LAST_KNOWN_KEY]);
+  const entries = await readEntries(local);
   const entry = entries[keyOf(siteUrl, username)];
   // A cached answer for someone else (the page's user changed) is never shown.
   return entry && entry.me.username === username ? entry.me : null;
@@ -62,19 +66,18 @@ export async function writeLastKnownMe(
   me: Me,
   now = Date.now(),
 ): Promise<void> {
-  const entries = entriesOf((await local.get(LAST_KNOWN_KEY))[LAST_KNOWN_KEY]);
+  const entries = await readEntries(local);
   entries[keyOf(siteUrl, me.username)] = { me, at: now };
   const kept = Object.entries(entries)
     .sort(([, a], [, b]) => b.at - a.at)
     .slice(0, MAX_ENTRIES);
-  const value: StoredV1 = { version: VERSION, entries: Object.fromEntries(kept) };
-  await local.set?.({ [LAST_KNOWN_KEY]: value });
+  await writeEntries(local, Object.fromEntries(kept));
 }
 
 /** When the companion says the person is not logged in any more (401), their cached answer goes. */
 export async function forgetLastKnownMe(local: Area, siteUrl: string, username: string): Promise<void> {
-  const entries = entriesOf((await local.get(LAST_KNOWN_KEY))[LAST_KNOWN_KEY]);
+  const entries = await readEntries(local);
   if (!(keyOf(siteUrl, username) in entries)) return;
   delete entries[keyOf(siteUrl, username)];
-  await local.set?.({ [LAST_KNOWN_KEY]: { version: VERSION, entries } satisfies StoredV1 });
+  await writeEntries(local, entries);
 }
