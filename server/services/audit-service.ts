@@ -47,9 +47,13 @@ export class AuditService {
 
   constructor(private readonly deps: AuditServiceDeps) {}
 
-  /** Calls `listener` with the records appended from now on. */
-  onRecorded(listener: AuditListener): void {
+  /** Calls `listener` with the records appended from now on; returns the function that stops it. */
+  onRecorded(listener: AuditListener): () => void {
     this.#listeners.push(listener);
+    return () => {
+      const at = this.#listeners.indexOf(listener);
+      if (at >= 0) this.#listeners.splice(at, 1);
+    };
   }
 
   #told(records: ReadonlyArray<Omit<AuditRecord, 'id'>>, committed: boolean): void {

@@ -25,13 +25,11 @@ export function announceTokenChanges(deps: {
   announce: Announce;
 }) {
   const revocations = new Map<string, Revocation>();
-  let stopped = false;
   const remember = (id: string, revocation: Revocation) => {
     revocations.set(id, revocation);
     if (revocations.size > MAX_REMEMBERED) revocations.delete(revocations.keys().next().value as string);
   };
   const onRecorded: AuditListener = (records) => {
-    if (stopped) return;
     for (const r of records) {
       const owner = r.subjectUser;
       if (!owner || r.actor.toLowerCase() === owner) continue;
@@ -58,13 +56,12 @@ export function announceTokenChanges(deps: {
       deps.announce('token.revoked_by_admin', revocation.token, revocation.actor);
     }
   };
-  deps.audit.onRecorded(onRecorded);
+  const stopRecords = deps.audit.onRecorded(onRecorded);
   deps.events.on('token.created', onCreated);
   deps.events.on('token.deleted', onDeleted);
   return {
-    /** Stops announcing (the audit service keeps its listener list; this one then ignores records). */
     stop() {
-      stopped = true;
+      stopRecords();
       deps.events.off('token.created', onCreated);
       deps.events.off('token.deleted', onDeleted);
       revocations.clear();
