@@ -5,44 +5,19 @@
 import { randomBytes } from 'node:crypto';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import autocannon from 'autocannon';
-import pg from 'pg';
 import { type Simulator, startSimulator } from '../../atlassian-sim/index.ts';
+import { createTestDatabase, type TestDatabase } from '../../integration/api/harness.ts';
 import {
   type CompanionProcess,
   listeningUrl,
   runBin,
   stop,
 } from '../../integration/server/companion-process.ts';
-import { POSTGRES_URL } from '../../integration/store/databases.ts';
 import { type RunningNginx, startNginx } from '../../support/nginx.ts';
 import { basic } from './harness.ts';
 
 /** The address nginx connects from: the site and the companions trust it. */
 export const NGINX_ADDRESS = '127.0.0.3';
-
-export interface FreshDatabase {
-  url: string;
-  dispose(): Promise<void>;
-}
-
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: POSTGRES_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-/** A database of the test's own on the shared PostgreSQL, dropped (connections and all) afterwards. */
-export async function freshDatabase(): Promise<FreshDatabase> {
-  const name = `ata_e2e_${randomBytes(6).toString('hex')}`;
-  await admin(`CREATE DATABASE "${name}"`);
-  const url = new URL(POSTGRES_URL);
-  url.pathname = `/${name}`;
-  return { url: url.href, dispose: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
-}
 
 export interface Companion {
   run: CompanionProcess;
@@ -105,7 +80,7 @@ export async function tokenOf(companion: Companion, user: string): Promise<strin
 
 export interface Stack {
   sim: Simulator;
-  database: FreshDatabase;
+  database: TestDatabase;
   /** What every companion of this stack runs with (site, database, shared secret). */
   env: Record<string, string>;
   dispose(): Promise<void>;
@@ -114,7 +89,7 @@ export interface Stack {
 /** The simulated Jira (trusting nginx's identity header) and a fresh database. */
 export async function startStack(): Promise<Stack> {
   const sim = await startSimulator({ flavour: 'jira9', trustedProxies: [NGINX_ADDRESS] });
-  const database = await freshDatabase().catch(async (err) => {
+  const database = await createTestDatabase('postgres').catch(async (err) => {
     await sim.close();
     throw err;
   });
@@ -130,7 +105,7 @@ export async function startStack(): Promise<Stack> {
       ATA_BASE_PATH: '/api-token-auth',
     },
     async dispose() {
-      await database.dispose();
+      await database.drop();
       await sim.close();
     },
   };

@@ -16,13 +16,13 @@ import { createLogger } from '../../../server/logger.ts';
 import type { Settings } from '../../../server/services/types.ts';
 import { type Companion, wireCompanion } from '../../../server/wiring.ts';
 import { type FlavourName, type Simulator, startSimulator } from '../../atlassian-sim/index.ts';
+import { POSTGRES_URL } from '../store/databases.ts';
 
 export const DATABASES = ['sqlite', 'postgres'] as const;
 export type DatabaseKind = (typeof DATABASES)[number];
 
 export const BASE = '/api-token-auth';
 export const api = (p: string) => `${BASE}/api/v1${p}`;
-const PG_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/test';
 
 // The documented defaults, as the API returns them.
 export const DEFAULT_SETTINGS = {
@@ -52,7 +52,7 @@ export interface TestDatabase {
 }
 
 async function withAdmin(work: (admin: ReturnType<typeof knex>) => Promise<unknown>): Promise<void> {
-  const admin = knex({ client: 'pg', connection: PG_ADMIN_URL, pool: { min: 0, max: 1 } });
+  const admin = knex({ client: 'pg', connection: POSTGRES_URL, pool: { min: 0, max: 1 } });
   try {
     await work(admin);
   } finally {
@@ -73,8 +73,10 @@ export async function createTestDatabase(kind: DatabaseKind): Promise<TestDataba
   }
   const name = `ata_api_${randomBytes(6).toString('hex')}`;
   await withAdmin((admin) => admin.raw(`CREATE DATABASE ${name}`));
+  const url = new URL(POSTGRES_URL);
+  url.pathname = `/${name}`;
   return {
-    url: `postgres://postgres@127.0.0.1:5432/${name}`,
+    url: url.href,
     drop: () => withAdmin((admin) => admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)),
   };
 }
