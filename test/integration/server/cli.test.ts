@@ -1,52 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../../atlassian-sim/index.ts';
 import { createTestDatabase } from '../api/harness.ts';
-
-const BIN = path.resolve('server/bin/api-token-auth.js');
-
-interface Run {
-  child: ChildProcess;
-  stdout: string;
-  stderr: string;
-  exited: Promise<number | null>;
-}
-
-// Only what the CLI needs: PATH for node, no ATA_* leaking in from the developer's shell.
-function run(args: string[], env: Record<string, string>): Run {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const result: Run = {
-    child,
-    stdout: '',
-    stderr: '',
-    exited: new Promise((resolve) => child.on('exit', (code) => resolve(code))),
-  };
-  child.stdout?.on('data', (c: Buffer) => {
-    result.stdout += c;
-  });
-  child.stderr?.on('data', (c: Buffer) => {
-    result.stderr += c;
-  });
-  return result;
-}
-
-function waitForOutput(r: Run, pattern: RegExp): Promise<RegExpMatchArray> {
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      const m = r.stdout.match(pattern);
-      if (m) resolve(m);
-    };
-    r.child.stdout?.on('data', check);
-    r.exited.then((code) => reject(new Error(`exited ${code} before ${pattern}: ${r.stderr}${r.stdout}`)));
-    check();
-  });
-}
+import { listeningUrl, runBin } from './companion-process.ts';
 
 describe('api-token-auth CLI', () => {
   let dir: string;
@@ -74,30 +32,30 @@ describe('api-token-auth CLI', () => {
     ['ATA_LOG_LEVEL', { ATA_SITE_URL: 'http://127.0.0.1:1', ATA_LOG_LEVEL: 'loud' }],
     ['ATA_SERVICE_AUTH', { ATA_SITE_URL: 'http://127.0.0.1:1', ATA_SERVICE_AUTH: 'admin:admin' }],
   ])('stops with exit code 2 naming %s', async (variable, env) => {
-    const r = run(['serve'], env);
+    const r = runBin(['serve'], env);
     expect(await r.exited).toBe(2);
     expect(r.stderr).toContain(variable);
   });
 
   it('prints usage for --help and refuses an unknown command with 2', async () => {
-    const help = run(['--help'], {});
+    const help = runBin(['--help'], {});
     expect(await help.exited).toBe(0);
     expect(help.stdout).toContain('serve');
-    const unknown = run(['frobnicate'], {});
+    const unknown = runBin(['frobnicate'], {});
     expect(await unknown.exited).toBe(2);
   });
 
   it('migrates, rolls back and migrates again', async () => {
     const env = { ATA_DATABASE_URL: `sqlite:${path.join(dir, 'migrate.sqlite')}`, ATA_LOG_LEVEL: 'warn' };
-    expect(await run(['migrate'], env).exited).toBe(0);
-    expect(await run(['migrate', '--rollback'], env).exited).toBe(0);
-    expect(await run(['migrate'], env).exited).toBe(0);
+    expect(await runBin(['migrate'], env).exited).toBe(0);
+    expect(await runBin(['migrate', '--rollback'], env).exited).toBe(0);
+    expect(await runBin(['migrate'], env).exited).toBe(0);
   });
 
   it('migrates a PostgreSQL database without the token key, which only serve needs', async () => {
     const db = await createTestDatabase('postgres');
     try {
-      const r = run(['migrate'], { ATA_DATABASE_URL: db.url, ATA_LOG_LEVEL: 'warn' });
+      const r = runBin(['migrate'], { ATA_DATABASE_URL: db.url, ATA_LOG_LEVEL: 'warn' });
       expect(await r.exited, r.stderr).toBe(0);
     } finally {
       await db.drop();
@@ -106,13 +64,14 @@ describe('api-token-auth CLI', () => {
 
   it('serves under ATA_BASE_PATH, logs one line with its URL, and stops cleanly on SIGTERM', async () => {
     const database = path.join(dir, 'data', 'serve.sqlite');
-    const r = run(['serve'], {
+    const r = runBin(['serve'], {
       ATA_SITE_URL: sim.baseUrl,
       ATA_DATABASE_URL: `sqlite://${database}`,
       ATA_LISTEN: '127.0.0.1:0',
       ATA_BASE_PATH: '/api-token-auth',
     });
-    const [, url] = await waitForOutput(r, /listening on (http:\/\/127\.0\.0\.1:\d+\/api-token-auth)/);
+    const url = await listeningUrl(r);
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api-token-auth$/);
     const health = await fetch(`${url}/healthz`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok' });
