@@ -2,45 +2,33 @@
 // Jira and one Confluence flavour: the menu item, the user panel's create → use → delete, and
 // the admin page. Puppeteer's aria selectors do not reach into the panel's shadow root, so
 // the panel is queried through `host.shadowRoot` (see `inPanel`).
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, ElementHandle, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildExtension } from '../../../extension/build.ts';
-import { type DemoSite, type RunningDemo, startDemo } from '../../../scripts/demo/demo.ts';
+import type { DemoSite, DemoSiteSpec, RunningDemo } from '../../../scripts/demo/demo.ts';
 import { launchFirefoxWithExtension } from '../../support/browser.ts';
-import { homePath, restWithToken, SCREENSHOTS } from './harness.ts';
+import { homePath, restWithToken, SCREENSHOTS, startDemoWithBuild } from './harness.ts';
 
-let dir: string;
+const SITES: DemoSiteSpec[] = [
+  { name: 'jira9', flavour: 'jira9', port: 0, contextPath: '/jira' },
+  { name: 'confluence8', flavour: 'confluence8', port: 0, contextPath: '/confluence' },
+];
 let demo: RunningDemo;
+let close = async () => {};
 let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'ata-firefox-'));
-  demo = await startDemo({
-    sites: [
-      { name: 'jira9', flavour: 'jira9', port: 0, contextPath: '/jira' },
-      { name: 'confluence8', flavour: 'confluence8', port: 0, contextPath: '/confluence' },
-    ],
-    dataDir: join(dir, 'data'),
-    logLevel: 'error',
-  });
-  const dirs = await buildExtension({
-    outDir: join(dir, 'extension'),
-    sites: demo.sites.map((s) => s.url),
-    targets: ['firefox'],
-  });
-  ({ browser } = await launchFirefoxWithExtension(dirs.firefox));
+  let extensionDir: string;
+  ({ demo, extensionDir, close } = await startDemoWithBuild('ata-firefox-', SITES, 'firefox'));
+  ({ browser } = await launchFirefoxWithExtension(extensionDir));
   page = await browser.newPage();
   page.setDefaultTimeout(10_000);
 }, 180_000);
 
 afterAll(async () => {
   await browser?.close();
-  await demo?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await close();
 });
 
 const site = (name: string) => demo.sites.find((s) => s.name === name) as DemoSite;

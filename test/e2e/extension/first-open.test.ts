@@ -4,41 +4,24 @@
 // targets are benchmarks. Before issue 13 it appeared 2.3-2.9 s after the opening (Chromium's
 // first storage.managed.get(), awaited before anything else); a fresh profile has no last
 // known /me answer, so the item is there provisionally from the content script's start.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildExtension } from '../../../extension/build.ts';
-import { type DemoSite, type RunningDemo, startDemo } from '../../../scripts/demo/demo.ts';
+import type { DemoSite, DemoSiteSpec, RunningDemo } from '../../../scripts/demo/demo.ts';
 import { launchChromiumWithExtension } from '../../support/browser.ts';
-import { homePath, login } from './harness.ts';
+import { homePath, login, startDemoWithBuild } from './harness.ts';
 
-let dir: string;
+const SITES: DemoSiteSpec[] = [
+  { name: 'jira9', flavour: 'jira9', port: 0, contextPath: '/jira' },
+  { name: 'confluence8', flavour: 'confluence8', port: 0, contextPath: '/confluence' },
+];
 let demo: RunningDemo;
 let extensionDir: string;
+let close = async () => {};
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'ata-first-open-'));
-  demo = await startDemo({
-    sites: [
-      { name: 'jira9', flavour: 'jira9', port: 0, contextPath: '/jira' },
-      { name: 'confluence8', flavour: 'confluence8', port: 0, contextPath: '/confluence' },
-    ],
-    dataDir: join(dir, 'data'),
-    logLevel: 'error',
-  });
-  const dirs = await buildExtension({
-    outDir: join(dir, 'extension'),
-    sites: demo.sites.map((s) => s.url),
-    targets: ['chrome'],
-  });
-  extensionDir = dirs.chrome;
+  ({ demo, extensionDir, close } = await startDemoWithBuild('ata-first-open-', SITES, 'chrome'));
 }, 180_000);
 
-afterAll(async () => {
-  await demo?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => close());
 
 /**
  * Runs in the page's main world before any of its scripts: notes when the user menu's trigger

@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { buildExtension } from '../../../extension/build.ts';
 import { adminPageUrl } from '../../../extension/content/admin-page-url.ts';
+import type { BuildTarget } from '../../../extension/manifest.ts';
 import type { AdminTab } from '../../../extension/panels/admin-tabs.ts';
 import { type DemoSite, type DemoSiteSpec, type RunningDemo, startDemo } from '../../../scripts/demo/demo.ts';
 import { launchChromiumWithExtension } from '../../support/browser.ts';
@@ -25,6 +26,33 @@ export async function launchWithExtension(dir: string, sites: string[]): Promise
   const dirs = await buildExtension({ outDir: join(dir, 'extension'), sites, targets: ['chrome'] });
   await mkdir(SCREENSHOTS, { recursive: true });
   return launchChromiumWithExtension(dirs.chrome);
+}
+
+/**
+ * The demo's sites and the extension built for one browser with them built in, for tests that
+ * launch the browser themselves (a fresh profile per test, or Firefox). `close` stops the demo
+ * and removes the temporary directory.
+ */
+export async function startDemoWithBuild(
+  prefix: string,
+  specs: DemoSiteSpec[],
+  target: BuildTarget,
+): Promise<{ demo: RunningDemo; extensionDir: string; close(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  let demo: RunningDemo | undefined;
+  const close = async () => {
+    await demo?.close();
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    demo = await startDemo({ sites: specs, dataDir: join(dir, 'data'), logLevel: 'error' });
+    const sites = demo.sites.map((s) => s.url);
+    const dirs = await buildExtension({ outDir: join(dir, 'extension'), sites, targets: [target] });
+    return { demo, extensionDir: dirs[target], close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
 }
 
 /** `builtIn` names the sites built into the extension (default all); the others must be added on the options page. */
