@@ -29,14 +29,22 @@ export const siteUnavailable = (message: string) => new AppError(503, 'site_unav
 export const tooManyRequests = (message: string, retryAfterSeconds: number) =>
   new AppError(429, 'throttled', message, true, undefined, { 'Retry-After': String(retryAfterSeconds) });
 
-// Constraint violations of both databases mapped in one place.
-function fromDatabase(err: { code?: unknown }): AppError | undefined {
-  // SQLite: SQLITE_CONSTRAINT*, PostgreSQL: 23505 unique_violation, 23503 foreign key.
-  if (typeof err.code !== 'string') return undefined;
-  if (err.code.startsWith('SQLITE_CONSTRAINT') || err.code === '23505' || err.code === '23503') {
-    return new AppError(409, 'conflict', 'The change conflicts with existing data.');
-  }
-  return undefined;
+/**
+ * A constraint violation of either database, recognised in one place: SQLite SQLITE_CONSTRAINT*
+ * (node-sqlite3 reports foreign keys as plain SQLITE_CONSTRAINT), PostgreSQL 23505
+ * unique_violation and 23503 foreign_key_violation.
+ */
+export function isConstraintViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return (
+    typeof code === 'string' && (code.startsWith('SQLITE_CONSTRAINT') || code === '23505' || code === '23503')
+  );
+}
+
+function fromDatabase(err: unknown): AppError | undefined {
+  return isConstraintViolation(err)
+    ? new AppError(409, 'conflict', 'The change conflicts with existing data.')
+    : undefined;
 }
 
 function toAppError(err: unknown): AppError {
@@ -48,7 +56,7 @@ function toAppError(err: unknown): AppError {
     message?: unknown;
     type?: unknown;
   };
-  const db = fromDatabase(err as { code?: unknown });
+  const db = fromDatabase(err);
   if (db) return db;
   const status =
     typeof e.status === 'number' ? e.status : typeof e.statusCode === 'number' ? e.statusCode : 500;

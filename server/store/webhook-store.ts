@@ -1,6 +1,7 @@
 // The webhook's tables: its one configuration row (the secret only as sealed text) and the expiry
 // notices claimed so far, one row per (token, event).
 import type { Knex } from 'knex';
+import { isConstraintViolation } from '../errors.ts';
 import { fromMillis, toMillis } from './columns.ts';
 
 const ROW_ID = 1;
@@ -69,13 +70,8 @@ export class WebhookStore {
       return inserted.length > 0;
     } catch (err) {
       // Deleted since it was read (foreign key): nothing left to announce.
-      if (isForeignKeyViolation(err)) return false;
+      if (isConstraintViolation(err)) return false;
       throw err;
     }
   }
-}
-
-function isForeignKeyViolation(err: unknown): boolean {
-  const code = (err as { code?: unknown }).code;
-  return code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || code === 'SQLITE_CONSTRAINT';
 }
