@@ -1,7 +1,21 @@
-import { AppError, siteUnavailable } from '../errors.ts';
+import { AppError } from '../errors.ts';
 
 // The only HTTP client of the server, and it only ever calls ATA_SITE_URL: callers pass a path
 // under /rest/, never a URL, so user input cannot redirect a request elsewhere.
+
+/** Why a call to the site failed, as the metrics count it. */
+export const SITE_FAILURES = ['timeout', 'unreachable', 'server-error', 'unreadable', 'refused'] as const;
+export type SiteFailure = (typeof SITE_FAILURES)[number];
+
+/** The 503 every failed site call is: its message is for the operator, its `failure` for counting. */
+export class SiteUnavailableError extends AppError {
+  constructor(
+    message: string,
+    readonly failure: SiteFailure,
+  ) {
+    super(503, 'site_unavailable', message);
+  }
+}
 
 export interface SiteResponse {
   status: number;
@@ -55,11 +69,17 @@ export function createSiteClient(options: SiteClientOptions): SiteClient {
     } catch (err) {
       const reason =
         (err as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : 'connection failed';
-      throw siteUnavailable(`The site at ${base} cannot be reached (${reason}); try again later.`);
+      throw new SiteUnavailableError(
+        `The site at ${base} cannot be reached (${reason}); try again later.`,
+        (err as Error).name === 'TimeoutError' ? 'timeout' : 'unreachable',
+      );
     }
     if (response.status >= 500) {
       await response.body?.cancel();
-      throw siteUnavailable(`The site at ${base} answered ${response.status}; try again later.`);
+      throw new SiteUnavailableError(
+        `The site at ${base} answered ${response.status}; try again later.`,
+        'server-error',
+      );
     }
     const text = await response.text();
     let body: unknown = null;
@@ -67,7 +87,10 @@ export function createSiteClient(options: SiteClientOptions): SiteClient {
       try {
         body = JSON.parse(text);
       } catch {
-        throw siteUnavailable(`The site at ${base} sent an unreadable answer to ${path.split('?')[0]}.`);
+        throw new SiteUnavailableError(
+          `The site at ${base} sent an unreadable answer to ${path.split('?')[0]}.`,
+          'unreadable',
+        );
       }
     }
     return { status: response.status, headers: response.headers, body };
@@ -83,11 +106,11 @@ export function createSiteClient(options: SiteClientOptions): SiteClient {
 // When ATA_SITE_URL is the public URL, the refusal may come from our own validation plane in the
 // proxy (it says why in X-Api-Token-Auth-Reason): then the credential is fine and the reason is
 // what the operator must act on, usually a global IP allowlist without the companion's address.
-function serviceCredentialRefused(status: number, proxyReason: string | null): AppError {
+function serviceCredentialRefused(status: number, proxyReason: string | null): SiteUnavailableError {
   const message = proxyReason
     ? `The reverse proxy refused the companion's requests to the site (${proxyReason}). If an IP allowlist is set, add the companion's own address to it, or point ATA_SITE_URL at the site without the proxy.`
     : `The site refused the service credential (HTTP ${status}); check ATA_SERVICE_AUTH.`;
-  return new AppError(503, 'site_unavailable', message);
+  return new SiteUnavailableError(message, 'refused');
 }
 
 export const q = encodeURIComponent;
