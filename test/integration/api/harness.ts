@@ -23,6 +23,30 @@ export type DatabaseKind = (typeof DATABASES)[number];
 
 export const BASE = '/api-token-auth';
 export const api = (p: string) => `${BASE}/api/v1${p}`;
+export const AUTH_REQUEST = `${BASE}/authz/auth-request`;
+
+export interface AuthRequestOptions {
+  method?: string;
+  uri?: string;
+  /** The client's address, as the proxy passes it on. */
+  forwardedFor?: string;
+}
+
+/**
+ * The question nginx's auth_request asks about a client's request (GET /rest/api/2/myself unless
+ * told otherwise), with the client's Authorization value when it sent one.
+ */
+export function authRequest(
+  http: ReturnType<typeof supertest>,
+  authorization?: string | string[],
+  { method = 'GET', uri = '/rest/api/2/myself', forwardedFor }: AuthRequestOptions = {},
+) {
+  let req = http.get(AUTH_REQUEST).set('X-Original-Method', method).set('X-Original-URI', uri);
+  if (forwardedFor !== undefined) req = req.set('X-Forwarded-For', forwardedFor);
+  // An array becomes several header lines (Node's setHeader); the typings only admit a string.
+  if (authorization !== undefined) req = req.set('Authorization', authorization as string);
+  return req;
+}
 
 // The documented defaults, as the API returns them.
 export const DEFAULT_SETTINGS = {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  BASE,
+  authRequest,
   basic,
   DATABASES,
   type Harness,
@@ -18,12 +18,7 @@ describe.each(DATABASES)('a capped token expiry on %s', (db) => {
   afterAll(() => h?.close());
 
   const expiration = async (secret: string) => {
-    const res = await h.http
-      .get(`${BASE}/authz/auth-request`)
-      .set('X-Original-Method', 'GET')
-      .set('X-Original-URI', '/rest/api/2/myself')
-      .set('Authorization', basic('alice', secret))
-      .expect(200);
+    const res = await authRequest(h.http, basic('alice', secret)).expect(200);
     return res.headers['x-api-token-expiration'] as string;
   };
 

@@ -5,6 +5,7 @@ import type { Settings } from '../../../server/services/types.ts';
 import { generateToken } from '../../../shared/token.ts';
 import {
   api,
+  authRequest,
   BASE,
   basic,
   DATABASES,
@@ -16,7 +17,6 @@ import {
 // The plugin endpoint is on for this suite.
 const VALIDATE_SECRET = randomBytes(32).toString('base64url');
 
-const AUTH_REQUEST = `${BASE}/authz/auth-request`;
 const FORWARD_AUTH = `${BASE}/authz/forward-auth`;
 const EXT_AUTHZ = `${BASE}/authz/ext-authz`;
 const ctx = { actor: 'admin', remoteIp: null };
@@ -30,11 +30,8 @@ describe.each(DATABASES)('validation endpoints on %s', (db) => {
 
   const settings = (patch: Partial<Settings>) =>
     h.deps.settings.update({ ...IDENTITY_HEADER_SETTINGS, ...patch }, ctx);
-  const nginx = (authorization?: string | string[], method = 'GET', uri = '/rest/api/2/myself') => {
-    const req = h.http.get(AUTH_REQUEST).set('X-Original-Method', method).set('X-Original-URI', uri);
-    // An array becomes several header lines (Node's setHeader); the typings only admit a string.
-    return authorization === undefined ? req : req.set('Authorization', authorization as string);
-  };
+  const nginx = (authorization?: string | string[], method?: string, uri?: string) =>
+    authRequest(h.http, authorization, { method, uri });
 
   beforeAll(async () => {
     h = await startHarness({ db, env: { ATA_VALIDATE_SECRET: VALIDATE_SECRET } });

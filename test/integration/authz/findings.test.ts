@@ -4,6 +4,7 @@ import type { Settings } from '../../../server/services/types.ts';
 import { generateToken } from '../../../shared/token.ts';
 import {
   api,
+  authRequest,
   BASE,
   basic,
   DATABASES,
@@ -15,7 +16,6 @@ import {
 // The outside review's reproductions against a real companion (both databases) and the
 // simulator: each of these passed before the fix.
 
-const AUTH_REQUEST = `${BASE}/authz/auth-request`;
 const ctx = { actor: 'admin', remoteIp: null };
 const trustLocalProxy = { enabled: true, trustedProxies: ['127.0.0.1'], clientIpHeader: 'X-Forwarded-For' };
 
@@ -23,12 +23,8 @@ describe.each(DATABASES)('review findings on %s', (db) => {
   let h: Harness;
   const settings = (patch: Partial<Settings>) =>
     h.deps.settings.update({ ...IDENTITY_HEADER_SETTINGS, ...patch }, ctx);
-  const nginx = (authorization?: string, uri = '/rest/api/2/myself', forwardedFor?: string) => {
-    let req = h.http.get(AUTH_REQUEST).set('X-Original-Method', 'GET').set('X-Original-URI', uri);
-    if (authorization !== undefined) req = req.set('Authorization', authorization);
-    if (forwardedFor !== undefined) req = req.set('X-Forwarded-For', forwardedFor);
-    return req;
-  };
+  const nginx = (authorization?: string, uri?: string, forwardedFor?: string) =>
+    authRequest(h.http, authorization, { uri, forwardedFor });
   const keyOf = (name: string) => h.sim.state.directory.require(name).jiraKey;
   const mint = async (owner: string, ownerKey?: string) =>
     (

@@ -3,6 +3,7 @@
 // B again and again; the one that made the change applies it on its very next request.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { defaultPermissions } from '../../../shared/permissions.ts';
+import { authRequest } from '../api/harness.ts';
 import {
   createToken,
   ctx,
@@ -54,13 +55,7 @@ describe('two companions on one PostgreSQL database', () => {
   it('shows on B, within a second, the expiry A capped', async () => {
     const { authorization } = await createToken(c.a);
     const expiry = async (on: typeof c.a) => {
-      const res = await on.http
-        .get('/api-token-auth/authz/auth-request')
-        .set('X-Original-Method', 'GET')
-        .set('X-Original-URI', '/rest/api/2/myself')
-        .set('X-Forwarded-For', '198.51.100.1')
-        .set('Authorization', authorization)
-        .expect(200);
+      const res = await authRequest(on.http, authorization, { forwardedFor: '198.51.100.1' }).expect(200);
       return res.headers['x-api-token-expiration'];
     };
     expect(await expiry(c.b)).toBe('never');

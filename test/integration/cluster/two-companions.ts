@@ -12,6 +12,7 @@ import { wireCompanion } from '../../../server/wiring.ts';
 import { generateToken } from '../../../shared/token.ts';
 import { type Simulator, startSimulator } from '../../atlassian-sim/index.ts';
 import {
+  authRequest,
   BASE,
   basic,
   companionEnv,
@@ -21,7 +22,6 @@ import {
   type TestDatabase,
 } from '../api/harness.ts';
 
-export const AUTH_REQUEST = `${BASE}/authz/auth-request`;
 export const ctx = { actor: 'admin', remoteIp: null };
 
 /**
@@ -64,12 +64,7 @@ async function startInstance(name: string, env: Record<string, string>): Promise
     http,
     logs,
     async check(authorization, from = '198.51.100.1') {
-      const res = await http
-        .get(AUTH_REQUEST)
-        .set('X-Original-Method', 'GET')
-        .set('X-Original-URI', '/rest/api/2/myself')
-        .set('X-Forwarded-For', from)
-        .set('Authorization', authorization);
+      const res = await authRequest(http, authorization, { forwardedFor: from });
       return { status: res.status, reason: res.headers['x-api-token-auth-reason'] as string | undefined };
     },
     close: () => companion.shutdown(),

@@ -4,6 +4,7 @@ import { wireCompanion } from '../../../server/wiring.ts';
 import { generateToken } from '../../../shared/token.ts';
 import {
   api,
+  authRequest,
   BASE,
   basic,
   DATABASES,
@@ -13,7 +14,6 @@ import {
 } from '../api/harness.ts';
 import { parseScrape, type Scrape } from './scrape.ts';
 
-const AUTH_REQUEST = `${BASE}/authz/auth-request`;
 const METRICS = `${BASE}/metrics`;
 const DECISIONS = 'api_token_auth_decisions_total';
 const LATENCY_COUNT = 'api_token_auth_decision_duration_seconds_count';
@@ -26,12 +26,7 @@ describe.each(DATABASES)('metrics on %s', (db) => {
     const res = await h.http.get(METRICS).expect(200);
     return parseScrape(res.text);
   };
-  const check = (authorization: string) =>
-    h.http
-      .get(AUTH_REQUEST)
-      .set('X-Original-Method', 'GET')
-      .set('X-Original-URI', '/rest/api/2/myself')
-      .set('Authorization', authorization);
+  const check = (authorization: string) => authRequest(h.http, authorization);
   /** How much each named series moved between two scrapes. */
   const moved = (before: Scrape, after: Scrape, name: string, labels: Record<string, string> = {}) =>
     after.value(name, labels) - before.value(name, labels);
