@@ -30,25 +30,26 @@ export async function launchWithExtension(dir: string, sites: string[]): Promise
 
 /**
  * The demo's sites and the extension built for one browser with them built in, for tests that
- * launch the browser themselves (a fresh profile per test, or Firefox). `close` stops the demo
- * and removes the temporary directory.
+ * launch the browser themselves (a fresh profile per test, Firefox, or with the companions'
+ * databases open in `dataDir`). `close` stops the demo and removes the temporary directory.
  */
 export async function startDemoWithBuild(
   prefix: string,
   specs: DemoSiteSpec[],
   target: BuildTarget,
-): Promise<{ demo: RunningDemo; extensionDir: string; close(): Promise<void> }> {
+): Promise<{ demo: RunningDemo; extensionDir: string; dataDir: string; close(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
+  const dataDir = join(dir, 'data');
   let demo: RunningDemo | undefined;
   const close = async () => {
     await demo?.close();
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    demo = await startDemo({ sites: specs, dataDir: join(dir, 'data'), logLevel: 'error' });
+    demo = await startDemo({ sites: specs, dataDir, logLevel: 'error' });
     const sites = demo.sites.map((s) => s.url);
     const dirs = await buildExtension({ outDir: join(dir, 'extension'), sites, targets: [target] });
-    return { demo, extensionDir: dirs[target], close };
+    return { demo, extensionDir: dirs[target], dataDir, close };
   } catch (error) {
     await close();
     throw error;

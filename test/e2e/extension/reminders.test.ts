@@ -2,17 +2,14 @@
 // pages, linking to the panel; dismissed, it stays away for that token until it has expired;
 // the administrator's Token Manager filters on the same window. Expiry dates are moved in the
 // companion's SQLite database, as time passing would.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import knex, { type Knex } from 'knex';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildExtension } from '../../../extension/build.ts';
-import { type DemoSite, type RunningDemo, startDemo } from '../../../scripts/demo/demo.ts';
+import type { DemoSite, RunningDemo } from '../../../scripts/demo/demo.ts';
 import { launchChromiumWithExtension } from '../../support/browser.ts';
 import { expectAccessible } from './axe.ts';
-import { login, openAdminPage, openSitePage, screenshot } from './harness.ts';
+import { login, openAdminPage, openSitePage, screenshot, startDemoWithBuild } from './harness.ts';
 
 const DAY = 24 * 3600_000;
 const SITES = [
@@ -20,28 +17,24 @@ const SITES = [
   { name: 'confluence8', flavour: 'confluence8', port: 0, contextPath: '/confluence' },
 ] as const;
 
-let dir: string;
 let demo: RunningDemo;
+let close = async () => {};
 let context: BrowserContext;
 let page: Page;
 const databases: Record<string, Knex> = {};
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'ata-reminders-'));
-  demo = await startDemo({ sites: [...SITES], dataDir: join(dir, 'data'), logLevel: 'error' });
+  let extensionDir: string;
+  let dataDir: string;
+  ({ demo, extensionDir, dataDir, close } = await startDemoWithBuild('ata-reminders-', [...SITES], 'chrome'));
   for (const { name } of SITES) {
     databases[name] = knex({
       client: 'sqlite3',
-      connection: { filename: join(dir, 'data', `${name}.sqlite`) },
+      connection: { filename: join(dataDir, `${name}.sqlite`) },
       useNullAsDefault: true,
     });
   }
-  const dirs = await buildExtension({
-    outDir: join(dir, 'extension'),
-    sites: demo.sites.map((s) => s.url),
-    targets: ['chrome'],
-  });
-  context = await launchChromiumWithExtension(dirs.chrome);
+  context = await launchChromiumWithExtension(extensionDir);
   page = await context.newPage();
   page.setDefaultTimeout(10_000);
 }, 180_000);
@@ -49,8 +42,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await context?.close();
   for (const db of Object.values(databases)) await db.destroy();
-  await demo?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await close();
 });
 
 /** Creates a token as a script would, with the person's password. */
