@@ -3,7 +3,6 @@
 // selects our sidebar item and names itself in the title; a tab is a history entry; leaving
 // the URL puts the site's page back exactly as it was.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Me } from '../../../extension/api-types.ts';
 import { CompanionClient } from '../../../extension/companion-client.ts';
 import { adminPageUrl } from '../../../extension/content/admin-page-url.ts';
 import { runFeatures } from '../../../extension/content/feature.ts';
@@ -11,19 +10,17 @@ import adminLinks from '../../../extension/content/features/admin-links.ts';
 import adminPage from '../../../extension/content/features/admin-page.ts';
 import { product } from '../../../extension/content/page-detect.ts';
 import { ADMIN_PAGE_HOST_ID, CONTENT_AREA } from '../../../extension/panels/admin-page.tsx';
+import { me } from './fixtures.ts';
 import { FLAVOURS, savedPage } from './saved-pages.ts';
 
 const SITE = 'https://jira.example.com/jira';
-const admin: Me = {
+const admin = me({
   username: 'admin',
   displayName: 'Admin',
   isAdmin: true,
-  product: 'jira',
   permissions: { useTokens: true, createOwnTokens: true, createTokensForOthers: true },
-  validityOptions: ['P1M'],
   maxValidity: 'P1Y',
-  forceReadOnlyScope: false,
-};
+});
 const answers: Record<string, unknown> = {
   '/api/v1/me': admin,
   '/api/v1/admin/settings': {
