@@ -116,6 +116,16 @@ async function ask(stage: Stage, kind: Kind): Promise<Seen> {
     : { status: reply.status };
 }
 
+/** Every request with a credential gets `refused`; browser traffic without one is still served. */
+const credentialsRefused = (refused: Seen): Record<Kind, Seen> => ({
+  token: refused,
+  usedToken: refused,
+  wrongToken: refused,
+  password: refused,
+  queryPassword: refused,
+  none: { status: 200 },
+});
+
 /** Asks every kind of request; the refused ones must not have reached the site. */
 async function expectAnswers(stage: Stage, expected: Record<Kind, Seen>): Promise<void> {
   const seen: Partial<Record<Kind, Seen>> = {};
@@ -185,14 +195,7 @@ describe.each(PROXIES)('the shipped $name config fails closed', (proxyUnderTest)
     // A token the companion has not seen needs the database at once.
     expect(await ask(stage, 'token')).toEqual(unavailable('store-unavailable'));
     stage.advance(PAST_EVERY_CACHE_MS);
-    await expectAnswers(stage, {
-      token: unavailable('store-unavailable'),
-      usedToken: unavailable('store-unavailable'),
-      wrongToken: unavailable('store-unavailable'),
-      password: unavailable('store-unavailable'),
-      queryPassword: unavailable('store-unavailable'),
-      none: { status: 200 },
-    });
+    await expectAnswers(stage, credentialsRefused(unavailable('store-unavailable')));
   }, 60_000);
 
   it('when the SQLite file becomes unreadable: every credential refused, browser traffic still served', async () => {
@@ -200,27 +203,12 @@ describe.each(PROXIES)('the shipped $name config fails closed', (proxyUnderTest)
     await corruptSqlite(file);
     expect(await ask(stage, 'token')).toEqual(unavailable('store-unavailable'));
     stage.advance(PAST_EVERY_CACHE_MS);
-    await expectAnswers(stage, {
-      token: unavailable('store-unavailable'),
-      usedToken: unavailable('store-unavailable'),
-      wrongToken: unavailable('store-unavailable'),
-      password: unavailable('store-unavailable'),
-      queryPassword: unavailable('store-unavailable'),
-      none: { status: 200 },
-    });
+    await expectAnswers(stage, credentialsRefused(unavailable('store-unavailable')));
   });
 
   it('when the companion is down: every credential refused by the proxy, browser traffic still served', async () => {
     const { stage } = await onSqlite();
     await stage.companion.close();
-    const down = { status: proxyUnderTest.companionDownStatus };
-    await expectAnswers(stage, {
-      token: down,
-      usedToken: down,
-      wrongToken: down,
-      password: down,
-      queryPassword: down,
-      none: { status: 200 },
-    });
+    await expectAnswers(stage, credentialsRefused({ status: proxyUnderTest.companionDownStatus }));
   });
 });
