@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stop } from '../../integration/server/companion-process.ts';
 import type { RunningNginx } from '../../support/nginx.ts';
@@ -18,7 +19,6 @@ import {
 // exits; nginx sends everything else to the other one. No client sees a failure.
 const GRACE_MS = 5_000;
 const RATE = 200;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('SIGTERM to one of two companions under load through nginx', () => {
   const cleanups: Array<() => Promise<void>> = [];

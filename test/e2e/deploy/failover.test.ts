@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stop } from '../../integration/server/companion-process.ts';
 import {
@@ -15,7 +16,6 @@ import {
 // them and every later one on the other companion. At most 0.5 % of requests may fail.
 const RATE = 300;
 const MAX_FAILED = 0.005;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('kill -9 of one of two companions under load through nginx', () => {
   const cleanups: Array<() => Promise<void>> = [];
