@@ -42,9 +42,12 @@ function removeMenuItem(doc: Document, id: string): void {
   (link?.parentElement?.tagName === 'LI' ? link.parentElement : link)?.remove();
 }
 
-/** The URL of a panel on the current page: same page, panel route in the hash. */
-export function panelHref(doc: Document, route: 'user' | 'admin'): string {
+/**
+ * The URL of the token panel on the current page: same page, panel route in the hash. (The
+ * admin route is only followed, for old links: administration links lead to the admin page.)
+ */
+export function panelHref(doc: Document): string {
   const url = new URL(doc.location?.href ?? doc.URL);
-  url.hash = route === 'admin' ? 'api-token-auth/admin' : 'api-token-auth';
+  url.hash = 'api-token-auth';
   return url.toString();
 }

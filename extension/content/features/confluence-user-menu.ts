@@ -18,7 +18,7 @@ export default defineFeature({
           id: CONFLUENCE_USER_ITEM_ID,
           label: t('menuItem'),
           title: t('menuItemTitle'),
-          href: panelHref(doc, 'user'),
+          href: panelHref(doc),
           // Confluence's own items all carry `user-item`; its styles and tests key on it.
           className: 'user-item',
           signal,

@@ -27,7 +27,7 @@ function banner(ctx: ContentContext, token: Token, phase: 'expiring' | 'expired'
   const text = doc.createElement('span');
   text.textContent = `${t(phase === 'expiring' ? 'reminderExpiring' : 'reminderExpired', token.name, when)} `;
   const link = doc.createElement('a');
-  link.href = panelHref(doc, 'user');
+  link.href = panelHref(doc);
   link.textContent = t('reminderLink');
   const close = doc.createElement('button');
   close.type = 'button';

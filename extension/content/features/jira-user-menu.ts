@@ -19,7 +19,7 @@ export default defineFeature({
           id: JIRA_USER_ITEM_ID,
           label: t('menuItem'),
           title: t('menuItemTitle'),
-          href: panelHref(doc, 'user'),
+          href: panelHref(doc),
           signal,
         }),
       { signal, feature: 'jira-user-menu' },
