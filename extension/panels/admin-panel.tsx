@@ -1,5 +1,5 @@
 // The admin panel: four tabs (WAI-ARIA tabs pattern: arrow keys, Home/End move between tabs).
-import { useRef, useState } from 'preact/hooks';
+import { useRef } from 'preact/hooks';
 import type { Me } from '../api-types.ts';
 import type { CompanionClient } from '../companion-client.ts';
 import { type MessageKey, t } from '../i18n.ts';
@@ -16,15 +16,12 @@ interface Props {
   client: CompanionClient;
   site: Omit<UsageTarget, 'username'>;
   onSaved(): void;
-  /** The admin page drives the tab from its URL; the dialog keeps its own. */
-  tab?: AdminTab;
-  onTab?(tab: AdminTab): void;
+  /** The admin page drives the tab from its URL. */
+  tab: AdminTab;
+  onTab(tab: AdminTab): void;
 }
 
-export function AdminPanel({ me, client, site, onSaved, tab: shownTab, onTab }: Props) {
-  const [ownTab, setOwnTab] = useState<AdminTab>('settings');
-  const tab = shownTab ?? ownTab;
-  const setTab = onTab ?? setOwnTab;
+export function AdminPanel({ me, client, site, onSaved, tab, onTab: setTab }: Props) {
   const refs = useRef<Partial<Record<AdminTab, HTMLButtonElement | null>>>({});
   const move = (event: KeyboardEvent) => {
     const index = ADMIN_TABS.indexOf(tab);

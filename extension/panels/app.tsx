@@ -5,7 +5,6 @@ import { useEffect } from 'preact/hooks';
 import { mayUseTokenPanel } from '../api-types.ts';
 import type { ContentContext } from '../content/feature.ts';
 import { t } from '../i18n.ts';
-import { AdminPanel } from './admin-panel.tsx';
 import { Dialog } from './dialog.tsx';
 import { InfoBox } from './info-box.tsx';
 import { usePerson } from './person.ts';
@@ -20,17 +19,17 @@ interface Props {
   onClose(): void;
   returnFocus?: () => HTMLElement | null;
   /** Sends an administrator from the old admin dialog link to the admin page. */
-  toAdminPage?: () => void;
+  toAdminPage(): void;
 }
 
 export function PanelApp({ route, ctx, loggedIn, onClose, returnFocus, toAdminPage }: Props) {
   const { client } = ctx;
   const site = { siteUrl: ctx.siteUrl, product: ctx.product };
-  const { me, meError, refreshMe } = usePerson(ctx, loggedIn);
+  const { me, meError } = usePerson(ctx, loggedIn);
   const allowed = me !== null && (route === 'admin' ? me.isAdmin : mayUseTokenPanel(me));
-  const leaving = route === 'admin' && allowed && toAdminPage !== undefined;
+  const leaving = route === 'admin' && allowed;
   useEffect(() => {
-    if (leaving) toAdminPage?.();
+    if (leaving) toAdminPage();
   }, [leaving, toAdminPage]);
   return (
     <Dialog
@@ -39,9 +38,6 @@ export function PanelApp({ route, ctx, loggedIn, onClose, returnFocus, toAdminPa
       returnFocus={returnFocus}
     >
       {allowed && route === 'user' && <UserPanel me={me} client={client} site={site} />}
-      {allowed && route === 'admin' && !leaving && (
-        <AdminPanel me={me} client={client} site={site} onSaved={refreshMe} />
-      )}
       {!allowed && <InfoBox route={route} me={me} meError={meError} loggedIn={loggedIn} />}
     </Dialog>
   );

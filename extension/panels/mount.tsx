@@ -11,7 +11,7 @@ export function mountPanel(
   ctx: ContentContext,
   route: PanelRoute,
   onClose: () => void,
-  toAdminPage?: () => void,
+  toAdminPage: () => void,
 ): () => void {
   const { doc } = ctx;
   doc.getElementById(PANEL_HOST_ID)?.remove();
