@@ -2,13 +2,7 @@ import { hash, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { TokenOwner, TokenRecord } from '../services/types.ts';
 import type { SealedCopy, SiteCredentialRecord, Store } from '../store/index.ts';
-import {
-  deriveSealingKey,
-  openWith,
-  SealedCredentialError,
-  type SealingKey,
-  seal,
-} from './seal.ts';
+import { deriveSealingKey, openWith, SealedCredentialError, type SealingKey, seal } from './seal.ts';
 import { type PatCredential, SitePatError, type SitePats } from './site-pats.ts';
 
 /** A site PAT this close to its expiry is replaced by a new one. */

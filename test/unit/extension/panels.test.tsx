@@ -133,7 +133,12 @@ describe('panels opened by URL without the permission', () => {
       now: () => new Date(),
       signal: new AbortController().signal,
     };
-    mountPanel(ctx, route, () => {}, () => {});
+    mountPanel(
+      ctx,
+      route,
+      () => {},
+      () => {},
+    );
     return document.getElementById('api-token-auth-panel')?.shadowRoot;
   };
 
